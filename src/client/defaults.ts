@@ -1,0 +1,94 @@
+/**
+ * Every default of the client, in one place. Units are in the names. Settings (`securid:*`, `nexus:*`)
+ * override the knobs listed in {@link KNOB_RANGES}; the rest are fixed.
+ */
+export const DEFAULTS = {
+  /** Time to open a TCP/TLS connection (per attempt). */
+  connectTimeoutMs: 10_000,
+  /** Time to wait for the answer's headers, and between two chunks of its body (per attempt). */
+  requestTimeoutSeconds: 30,
+  /** How long an idle connection is kept for reuse (a server's `Keep-Alive: timeout` wins when lower). */
+  keepAliveTimeoutMs: 10_000,
+  /** Upper bound of the keep-alive time a server may ask for. */
+  keepAliveMaxTimeoutMs: 60_000,
+
+  /** Retries after the first attempt (429, 5xx, dropped connections). */
+  maxRetries: 6,
+  /** Lower bound of a retry delay. */
+  minRetryDelayMs: 250,
+  /** Upper bound of a retry delay, `Retry-After` included. */
+  maxRetryDelayMs: 20_000,
+  /** The backoff ceiling grows by this factor per retry; the delay is drawn uniformly below it (full jitter). */
+  backoffFactor: 2,
+  /**
+   * Connection errors that deserve fewer retries than `maxRetries` (the retry policy stops once this
+   * many attempts have failed): a refused connection or an unknown host rarely heal within seconds, and
+   * a timed-out attempt already cost `requestTimeoutSeconds`.
+   */
+  retryLimitByErrorCode: {
+    ECONNREFUSED: 2,
+    ENOTFOUND: 0,
+    UND_ERR_CONNECT_TIMEOUT: 2,
+    UND_ERR_HEADERS_TIMEOUT: 1,
+    UND_ERR_BODY_TIMEOUT: 1,
+  } as Readonly<Record<string, number>>,
+  /** Statuses retried with backoff. */
+  retryStatusCodes: [429, 500, 502, 503, 504] as readonly number[],
+  /** Connection errors retried with backoff (subject to `retryLimitByErrorCode`). */
+  retryErrorCodes: [
+    "ECONNRESET",
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "ETIMEDOUT",
+    "EPIPE",
+    "ENETDOWN",
+    "ENETUNREACH",
+    "EHOSTDOWN",
+    "EHOSTUNREACH",
+    "UND_ERR_SOCKET",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "UND_ERR_HEADERS_TIMEOUT",
+    "UND_ERR_BODY_TIMEOUT",
+  ] as readonly string[],
+
+  /** Requests in flight per tenant per process. */
+  maxConcurrency: 8,
+  /** Requests started per second per tenant per process; `undefined`: no cap (the adaptive rate still applies after a 429). */
+  maxRequestsPerSecond: undefined as number | undefined,
+  /** After a 429 the allowed rate is multiplied by this. */
+  throttleDecreaseFactor: 0.5,
+  /** Requests per second added to the allowed rate per second without 429. */
+  throttleIncreasePerSecond: 1,
+  /** The adaptive rate never goes below this (requests per second). */
+  minRequestsPerSecond: 0.5,
+  /** 429s within this time after a decrease do not decrease the rate again (they were already in flight). */
+  throttleDecreaseCooldownMs: 1_000,
+  /** Window over which the recent accepted rate is measured, when a 429 arrives with no rate set yet. */
+  rateWindowMs: 2_000,
+
+  /** Lifetime of a legacy Administration API JWT (the API accepts at most one hour). */
+  legacyTokenLifetimeSeconds: 3_000,
+  /** A cached token is renewed this long before it expires. */
+  renewBeforeExpirySeconds: 120,
+  /** Lifetime of an OAuth client assertion. */
+  oauthAssertionLifetimeSeconds: 300,
+  /** Scopes requested by an OAuth client (which of the last two the sync call checks is unconfirmed). */
+  defaultOAuthScopes: "rsa.user.read rsa.user.manage rsa.user.sync",
+  /** Name of the Nexus application token header (not published; configurable). */
+  nexusApplicationTokenHeader: "ApplicationToken",
+} as const;
+
+/** The per-attempt timeouts undici applies, derived from `requestTimeoutSeconds`. */
+export function timeoutsFor(requestTimeoutSeconds: number): { headersTimeoutMs: number; bodyTimeoutMs: number } {
+  const ms = Math.round(requestTimeoutSeconds * 1000);
+  return { headersTimeoutMs: ms, bodyTimeoutMs: ms };
+}
+
+/** Allowed values of the knobs settable in the stack config or the environment. */
+export const KNOB_RANGES = {
+  maxConcurrency: { min: 1, max: 64, integer: true },
+  maxRetries: { min: 0, max: 20, integer: true },
+  requestTimeoutSeconds: { min: 1, max: 600, integer: false },
+  maxRequestsPerSecond: { min: Number.MIN_VALUE, max: 10_000, integer: false },
+} as const;

@@ -1,0 +1,12 @@
+import * as pulumi from "@pulumi/pulumi";
+import { getCasClient, resolveCasSettings, type CasClient } from "../client";
+
+/**
+ * The CAS client of a Pulumi program (not of the plugin): stack config first, read raw so that secret
+ * values (`securid:apiKey`, `securid:oauthPrivateKey`) are used without being printed or warned about,
+ * then the environment.
+ */
+export async function programCasClient(): Promise<CasClient> {
+  const settings = await resolveCasSettings((key) => pulumi.runtime.getConfig(key), process.env);
+  return getCasClient(settings);
+}

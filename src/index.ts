@@ -1,0 +1,23 @@
+/**
+ * pulumi-securid: the desired state of RSA SecurID Cloud Authentication Service users (status, sync)
+ * and ECI Nexus user identity syncs, as Pulumi resources.
+ *
+ * @packageDocumentation
+ */
+export { UserStatus } from "./resources/user-status";
+export type { UserStatusArgs, UserStatusOutputs, DesiredStatus, OnDelete } from "./resources/user-status";
+export { UserSync } from "./resources/user-sync";
+export type { UserSyncArgs, UserSyncOutputs } from "./resources/user-sync";
+export { NexusUserSync } from "./resources/nexus-user-sync";
+export type {
+  NexusUserSyncArgs,
+  NexusUserSyncOutputs,
+  NexusAttribute,
+  NexusConnection,
+} from "./resources/nexus-user-sync";
+export { getUser, getUserOutput } from "./functions/get-user";
+export type { GetUserArgs, GetUserOutputArgs } from "./functions/get-user";
+export { searchUsers, searchUsersOutput } from "./functions/search-users";
+export type { SearchUsersArgs, SearchUsersOutputArgs, SearchUsersResult } from "./functions/search-users";
+export type { SecurIdUser } from "./functions/user";
+export * from "./errors";

@@ -1,0 +1,158 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The value the engine sends for an input that is not known yet (during a preview, an output of a
+ * resource that is still to be created). Such inputs are not validated until they are known.
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Property name the engine reserves for the serialized provider. */
+export const PROVIDER_KEY = "__provider";
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+/** Renders a value the way the user wrote it, for error messages. */
+export function show(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "string") return JSON.stringify(value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Collects check failures, one per property, each naming the property, what is wrong and the fix.
+ * Unknown values pass: they are checked again when they are known.
+ */
+export class InputChecker {
+  readonly failures: pulumi.dynamic.CheckFailure[] = [];
+
+  constructor(
+    private readonly resource: string,
+    private readonly news: Record<string, unknown>,
+  ) {}
+
+  fail(property: string, reason: string): void {
+    this.failures.push({ property, reason: `${this.resource}: ${reason}` });
+  }
+
+  /** A required, trimmed email address. */
+  email(property: string): string | undefined {
+    const value = this.news[property];
+    if (isUnknown(value)) return UNKNOWN;
+    if (value === undefined || value === null || value === "") {
+      this.fail(property, `${property} is required: set it to the user's email address, e.g. "jane.doe@example.com"`);
+      return undefined;
+    }
+    if (typeof value !== "string" || !EMAIL.test(value.trim())) {
+      this.fail(
+        property,
+        `${property} must be an email address such as "jane.doe@example.com", got ${show(value)}`,
+      );
+      return undefined;
+    }
+    return value.trim();
+  }
+
+  /** A required non-empty string. */
+  string(property: string, opts: { required: true; example: string; maxLength?: number }): string | undefined;
+  string(property: string, opts: { required: false; example: string; maxLength?: number }): string | undefined;
+  string(property: string, opts: { required: boolean; example: string; maxLength?: number }): string | undefined {
+    const value = this.news[property];
+    if (isUnknown(value)) return UNKNOWN;
+    if (value === undefined || value === null) {
+      if (opts.required) this.fail(property, `${property} is required, e.g. ${show(opts.example)}`);
+      return undefined;
+    }
+    if (typeof value !== "string" || value.trim() === "") {
+      this.fail(property, `${property} must be a non-empty string such as ${show(opts.example)}, got ${show(value)}`);
+      return undefined;
+    }
+    if (opts.maxLength !== undefined && value.length > opts.maxLength) {
+      this.fail(
+        property,
+        `${property} must be at most ${opts.maxLength} characters, got ${value.length}: shorten it`,
+      );
+      return undefined;
+    }
+    return value;
+  }
+
+  /** One of a fixed set of strings (case-sensitive, as the API is). */
+  oneOf<T extends string>(property: string, allowed: readonly T[], fallback?: T): T | undefined {
+    const value = this.news[property];
+    if (isUnknown(value)) return UNKNOWN as T;
+    if (value === undefined || value === null) {
+      if (fallback === undefined) {
+        this.fail(property, `${property} is required: set it to ${alternatives(allowed)}`);
+      }
+      return fallback;
+    }
+    if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+      const near =
+        typeof value === "string" ? allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase()) : undefined;
+      const fix = near ? ` (values are case-sensitive: use ${show(near)})` : "";
+      this.fail(property, `${property} must be ${alternatives(allowed)}, got ${show(value)}${fix}`);
+      return undefined;
+    }
+    return value as T;
+  }
+
+  /** An optional boolean. */
+  boolean(property: string, fallback: boolean): boolean {
+    const value = this.news[property];
+    if (value === undefined || value === null || isUnknown(value)) return fallback;
+    if (typeof value !== "boolean") {
+      this.fail(property, `${property} must be true or false, got ${show(value)}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  /** Any property not in `known` (and not the serialized provider) is a failure: most often a typo. */
+  noOthers(known: readonly string[]): void {
+    for (const key of Object.keys(this.news)) {
+      if (key === PROVIDER_KEY || known.includes(key)) continue;
+      this.fail(key, `unknown property ${show(key)}: the properties are ${known.join(", ")}`);
+    }
+  }
+}
+
+function alternatives(allowed: readonly string[]): string {
+  const quoted = allowed.map((a) => JSON.stringify(a));
+  if (quoted.length <= 1) return quoted.join("");
+  return `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+}
+
+/** Removes `undefined` values, which the plugin cannot send back to the engine. */
+export function defined<T extends Record<string, unknown>>(values: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) out[key] = value;
+  }
+  return out as T;
+}
+
+/** Case-insensitive email comparison, as CAS compares addresses. */
+export function sameEmail(a: unknown, b: unknown): boolean {
+  return typeof a === "string" && typeof b === "string" && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * JSON with object keys sorted: the engine's wire format (protobuf Struct) does not keep key order,
+ * so two equal values must compare equal whatever order their keys arrive in.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import type { ProviderContext } from "../../src/resources/context";
+import { UNKNOWN } from "../../src/resources/inputs";
+import { userStatusProvider, type UserStatusOutputs } from "../../src/resources/user-status";
+
+/** A context whose client must never be reached: check and diff send no request. */
+const offline: ProviderContext = {
+  cas: () => Promise.reject(new Error("check/diff must not call the API")),
+  nexus: () => Promise.reject(new Error("check/diff must not call the API")),
+  log: () => assert.fail("check/diff must not print"),
+};
+const provider = userStatusProvider(offline);
+
+const olds: UserStatusOutputs = {
+  userId: "u-1",
+  email: "Jane.Doe@example.com",
+  status: "Enabled",
+  previousStatus: "Enabled",
+  markDeleted: false,
+  identitySource: "AD",
+  firstName: "Jane",
+  lastName: "Doe",
+  lastSyncTime: null,
+  smsNumber: null,
+  voiceNumber: null,
+  searchUnsynched: false,
+  onDelete: "keep",
+};
+
+describe("UserStatus check", () => {
+  it("normalises valid inputs and fills the defaults", async () => {
+    const result = await provider.check({}, { email: " jane.doe@example.com ", status: "Disabled" });
+    assert.deepEqual(result.failures, undefined);
+    assert.deepEqual(result.inputs, {
+      email: "jane.doe@example.com",
+      status: "Disabled",
+      searchUnsynched: false,
+      onDelete: "keep",
+    });
+  });
+
+  const cases: [string, Record<string, unknown>, string, RegExp][] = [
+    ["a lowercase status", { email: "a@example.com", status: "disabled" }, "status", /status must be "Enabled" or "Disabled", got "disabled" \(values are case-sensitive: use "Disabled"\)/],
+    ["an unknown status", { email: "a@example.com", status: "Locked" }, "status", /status must be "Enabled" or "Disabled", got "Locked"/],
+    ["a missing status", { email: "a@example.com" }, "status", /status is required: set it to "Enabled" or "Disabled"/],
+    ["a missing email", { status: "Enabled" }, "email", /email is required: set it to the user's email address/],
+    ["an email without @", { email: "jane.doe", status: "Enabled" }, "email", /email must be an email address such as "jane.doe@example.com", got "jane.doe"/],
+    ["a numeric email", { email: 42, status: "Enabled" }, "email", /got 42/],
+    ["a bad onDelete", { email: "a@example.com", status: "Enabled", onDelete: "delete" }, "onDelete", /onDelete must be "keep" or "restore", got "delete"/],
+    ["a non-boolean searchUnsynched", { email: "a@example.com", status: "Enabled", searchUnsynched: "true" }, "searchUnsynched", /searchUnsynched must be true or false, got "true"/],
+    ["a misspelt property", { email: "a@example.com", status: "Enabled", stauts: "Disabled" }, "stauts", /unknown property "stauts": the properties are email, status, searchUnsynched, onDelete/],
+  ];
+  for (const [what, news, property, reason] of cases) {
+    it(`names the property, the problem and the fix for ${what}`, async () => {
+      const result = await provider.check({}, news);
+      assert.equal(result.inputs, undefined, "no inputs: the engine must not go on to create or update");
+      const failure = result.failures?.find((f) => f.property === property);
+      assert.ok(failure, `a failure for ${property}: ${JSON.stringify(result.failures)}`);
+      assert.match(failure.reason, /^UserStatus: /);
+      assert.match(failure.reason, reason);
+    });
+  }
+
+  it("reports every bad property at once", async () => {
+    const result = await provider.check({}, { email: "", status: "on" });
+    assert.deepEqual(result.failures?.map((f) => f.property).sort(), ["email", "status"]);
+  });
+
+  it("accepts values not known yet during a preview", async () => {
+    const result = await provider.check({}, { email: UNKNOWN, status: UNKNOWN });
+    assert.equal(result.failures, undefined);
+  });
+});
+
+describe("UserStatus diff", () => {
+  const news = { email: "jane.doe@example.com", status: "Enabled" as const, searchUnsynched: false, onDelete: "keep" as const };
+
+  it("reports no change when the observed status is the desired one, with changes set explicitly", async () => {
+    assert.deepEqual(await provider.diff("u-1", olds, news), { changes: false });
+  });
+
+  it("compares emails case-insensitively", async () => {
+    assert.deepEqual(await provider.diff("u-1", olds, { ...news, email: "JANE.DOE@EXAMPLE.COM" }), { changes: false });
+  });
+
+  it("replaces the resource when the email changes", async () => {
+    const diff = await provider.diff("u-1", olds, { ...news, email: "john@example.com" });
+    assert.equal(diff.changes, true);
+    assert.deepEqual(diff.replaces, ["email"]);
+  });
+
+  it("updates when the desired status differs from the last observed one (drift found by refresh)", async () => {
+    assert.deepEqual(await provider.diff("u-1", { ...olds, status: "Disabled" }, news), { changes: true });
+  });
+
+  it("treats a user pending deletion as already Disabled", async () => {
+    const pending = { ...olds, status: "Enabled", markDeleted: true };
+    assert.deepEqual(await provider.diff("u-1", pending, { ...news, status: "Disabled" }), { changes: false });
+    const reported = { ...olds, status: "Pending Deletion", markDeleted: false };
+    assert.deepEqual(await provider.diff("u-1", reported, { ...news, status: "Disabled" }), { changes: false });
+  });
+
+  it("updates (without any request) when only onDelete changes", async () => {
+    assert.deepEqual(await provider.diff("u-1", olds, { ...news, onDelete: "restore" }), { changes: true });
+  });
+
+  it("plans a possible replacement when the email is not known yet", async () => {
+    const diff = await provider.diff("u-1", olds, { ...news, email: UNKNOWN });
+    assert.deepEqual(diff.replaces, ["email"]);
+  });
+});
