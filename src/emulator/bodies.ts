@@ -50,7 +50,10 @@ const PROBLEM_TYPES: Record<number, [string, string]> = {
   413: ["https://tools.ietf.org/html/rfc7231#section-6.5.11", "Payload Too Large"],
   415: ["https://tools.ietf.org/html/rfc7231#section-6.5.13", "Unsupported Media Type"],
   429: ["https://tools.ietf.org/html/rfc6585#section-4", "Too Many Requests"],
-  500: ["https://tools.ietf.org/html/rfc7231#section-6.6.1", "An error occurred while processing your request."],
+  500: [
+    "https://tools.ietf.org/html/rfc7231#section-6.6.1",
+    "An error occurred while processing your request.",
+  ],
   502: ["https://tools.ietf.org/html/rfc7231#section-6.6.3", "Bad Gateway"],
   503: ["https://tools.ietf.org/html/rfc7231#section-6.6.4", "Service Unavailable"],
   504: ["https://tools.ietf.org/html/rfc7231#section-6.6.5", "Gateway Timeout"],

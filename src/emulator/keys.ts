@@ -110,7 +110,10 @@ async function readStored(keyDir: string): Promise<StoredMaterial | undefined> {
  * The key material of one emulator. With `keyDir`, read from (or first written to) its state file;
  * explicit Nexus credentials always win.
  */
-export async function loadKeyMaterial(keyDir?: string, nexus?: Partial<NexusCredentials>): Promise<KeyMaterial> {
+export async function loadKeyMaterial(
+  keyDir?: string,
+  nexus?: Partial<NexusCredentials>,
+): Promise<KeyMaterial> {
   const stored = keyDir ? await readStored(keyDir) : undefined;
   if (stored) {
     return {

@@ -53,7 +53,8 @@ export interface SeedUser extends Partial<EmulatorUser> {
 }
 
 /** What a request was, as far as the emulator could tell. */
-export type Operation = "lookup" | "search" | "setStatus" | "sync" | "token" | "nexusSync" | "admin" | "unknown";
+export type Operation =
+  "lookup" | "search" | "setStatus" | "sync" | "token" | "nexusSync" | "admin" | "unknown";
 
 /** The API family a request was sent to. */
 export type Api = "cas" | "oauth" | "nexus" | "admin";
@@ -222,6 +223,7 @@ export interface Emulator {
   deleteUserOutOfBand(emailOrId: string): void;
   seedNexusUsers(users: NexusSeedUser[]): NexusUser[];
   getNexusUser(userId: string): NexusUser | undefined;
+  listNexusUsers(): NexusUser[];
   readonly requests: readonly RequestLogEntry[];
   /** Clears the request log and resets {@link stats}. */
   clearRequests(): void;

@@ -1,0 +1,4 @@
+export * from "./plugin";
+export * from "./serialize";
+export * from "./engine";
+export * from "./secrets";
