@@ -80,7 +80,10 @@ export const DEFAULTS = {
 } as const;
 
 /** The per-attempt timeouts undici applies, derived from `requestTimeoutSeconds`. */
-export function timeoutsFor(requestTimeoutSeconds: number): { headersTimeoutMs: number; bodyTimeoutMs: number } {
+export function timeoutsFor(requestTimeoutSeconds: number): {
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+} {
   const ms = Math.round(requestTimeoutSeconds * 1000);
   return { headersTimeoutMs: ms, bodyTimeoutMs: ms };
 }

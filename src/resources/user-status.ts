@@ -194,7 +194,10 @@ export function userStatusProvider(ctx: ProviderContext) {
       };
     },
 
-    async read(id: string, props: UserStatusOutputs): Promise<pulumi.dynamic.ReadResult<UserStatusOutputs>> {
+    async read(
+      id: string,
+      props: UserStatusOutputs,
+    ): Promise<{ id: string; props?: UserStatusOutputs; inputs?: UserStatusInputs }> {
       const inputs = { email: props.email, searchUnsynched: props.searchUnsynched === true };
       let user: CasUser;
       try {

@@ -1,0 +1,64 @@
+import type { KeyObject } from "node:crypto";
+import { SignJWT } from "jose";
+import { DEFAULTS } from "../defaults";
+import { emit, type EventSink } from "../events";
+import { TokenCache } from "./token-cache";
+import type { TokenSource } from "./token-source";
+
+export interface LegacyTokenSourceOptions {
+  /** From {@link parseLegacyKeyFile}: `sub` = accessID, `aud` = adminRestApiUrl as in the file. */
+  key: { accessID: string; adminRestApiUrl: string; privateKey: KeyObject };
+  /** Token lifetime; the API accepts at most 3600. Default {@link DEFAULTS.legacyTokenLifetimeSeconds}. */
+  lifetimeSeconds?: number;
+  /** Default {@link DEFAULTS.renewBeforeExpirySeconds}. */
+  renewBeforeExpirySeconds?: number;
+  /** Epoch ms. Default `Date.now`. */
+  now?: () => number;
+  onEvent?: EventSink;
+}
+
+/**
+ * Mints the RS256 JWTs of a legacy Administration API key: one per process, reused until it is
+ * `renewBeforeExpirySeconds` from expiry.
+ */
+export class LegacyTokenSource implements TokenSource {
+  readonly kind = "legacy" as const;
+  private readonly cache: TokenCache;
+
+  constructor(private readonly options: LegacyTokenSourceOptions) {
+    const now = options.now ?? Date.now;
+    this.cache = new TokenCache(() => this.mint(now()), now);
+  }
+
+  get mintedCount(): number {
+    return this.cache.mintedCount;
+  }
+
+  getToken(): Promise<string> {
+    return this.cache.get();
+  }
+
+  invalidate(token: string): void {
+    this.cache.invalidate(token);
+  }
+
+  private async mint(nowMs: number): Promise<{ token: string; renewAtMs: number }> {
+    const { key, onEvent } = this.options;
+    const lifetime = Math.min(this.options.lifetimeSeconds ?? DEFAULTS.legacyTokenLifetimeSeconds, 3600);
+    const renewBefore = Math.min(
+      this.options.renewBeforeExpirySeconds ?? DEFAULTS.renewBeforeExpirySeconds,
+      lifetime / 5,
+    );
+    const iat = Math.floor(nowMs / 1000);
+    const exp = iat + lifetime;
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "RS256", typ: "JWT" })
+      .setSubject(key.accessID)
+      .setAudience(key.adminRestApiUrl)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .sign(key.privateKey);
+    emit(onEvent, { type: "token", kind: "legacy", mintedCount: this.cache.mintedCount + 1 });
+    return { token, renewAtMs: (exp - renewBefore) * 1000 };
+  }
+}

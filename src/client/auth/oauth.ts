@@ -1,0 +1,329 @@
+import { randomUUID } from "node:crypto";
+import { importJWK, SignJWT, type CryptoKey, type JWK } from "jose";
+import type { Dispatcher } from "undici";
+import { z } from "zod";
+import {
+  AuthFailedError,
+  ConnectionError,
+  InvalidKeyError,
+  InvalidResponseError,
+  SecurIdError,
+  ServerError,
+  TimeoutError,
+} from "../../errors";
+import { DEFAULTS } from "../defaults";
+import { emit, type EventSink } from "../events";
+import { describeBody, oauthErrorHint, parseErrorBody } from "../http-errors";
+import { decideRetry, defaultRetryPolicyOptions, type RetryPolicyOptions } from "../retry-policy";
+import { displayUrl } from "../url";
+import { TokenCache } from "./token-cache";
+import type { TokenSource } from "./token-source";
+
+/** A private JWK usable for the client assertion, with its signing algorithm. */
+export interface OAuthKey {
+  jwk: JWK;
+  kid: string;
+  alg: "RS256" | "ES256" | "ES384" | "ES512";
+}
+
+const EC_ALGS = { "P-256": "ES256", "P-384": "ES384", "P-521": "ES512" } as const;
+
+const jwkSchema = z.discriminatedUnion("kty", [
+  z.object({
+    kty: z.literal("RSA"),
+    kid: z.string().min(1),
+    n: z.string().min(1),
+    e: z.string().min(1),
+    d: z.string().min(1),
+  }),
+  z.object({
+    kty: z.literal("EC"),
+    kid: z.string().min(1),
+    crv: z.enum(["P-256", "P-384", "P-521"]),
+    x: z.string().min(1),
+    y: z.string().min(1),
+    d: z.string().min(1),
+  }),
+]);
+
+/**
+ * Reads the OAuth client's private JWK (JSON text or object): RSA → RS256, EC P-256/P-384/P-521 →
+ * ES256/ES384/ES512; `kid` is required. Messages never contain the key.
+ */
+export function parseOAuthJwk(input: string | object, source = "the OAuth private key"): OAuthKey {
+  let data: unknown = input;
+  if (typeof input === "string") {
+    try {
+      data = JSON.parse(input.replace(/^\uFEFF/, ""));
+    } catch {
+      throw new InvalidKeyError(
+        `${source} is not JSON; expected the private key (JWK) the console gave for the API client.`,
+      );
+    }
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new InvalidKeyError(`${source} is not a JSON object (JWK).`);
+  }
+  const raw = data as Record<string, unknown>;
+  if (Array.isArray(raw.keys)) {
+    throw new InvalidKeyError(`${source} is a key set (JWKS); give the single private key (JWK) instead.`);
+  }
+  if (raw.kty !== "RSA" && raw.kty !== "EC") {
+    throw new InvalidKeyError(
+      `${source} has kty ${typeof raw.kty === "string" ? raw.kty : "(missing)"}; expected RSA or EC.`,
+    );
+  }
+  const parsed = jwkSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join(".")))];
+    const privateMissing = fields.includes("d");
+    throw new InvalidKeyError(
+      privateMissing
+        ? `${source} is a public key (no "d"); the client assertion needs the private key.`
+        : `${source} cannot be used: missing or invalid ${fields.join(", ")}.`,
+    );
+  }
+  const key = parsed.data;
+  const alg = key.kty === "RSA" ? "RS256" : EC_ALGS[key.crv];
+  return { jwk: raw as JWK, kid: key.kid, alg };
+}
+
+/** Why the API may refuse an OAuth access token, for `AuthFailedError`. */
+export function oauthRefusedHint(
+  client: { clientId: string; baseUrl: string },
+  scopes: readonly string[],
+): string {
+  const host = new URL(client.baseUrl).host;
+  const needed =
+    scopes.length > 0 ? `, that it has the scope ${scopes.join(" or ")} (this call needs it)` : "";
+  return (
+    `Check in the Cloud Administration Console that the API client ${client.clientId} is enabled${needed}, ` +
+    `and that it belongs to the tenant ${host} (securid:adminRestApiUrl).`
+  );
+}
+
+const tokenAnswerSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().refine((t) => t.toLowerCase() === "bearer", "expected Bearer"),
+  expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).pipe(z.number().positive()),
+});
+
+export interface OAuthTokenSourceOptions {
+  /** e.g. `https://<tenant>.auth.securid.com/oauth`; the token endpoint is `<issuerUrl>/token`. */
+  issuerUrl: string;
+  clientId: string;
+  /** The JWK (JSON text, object, or {@link parseOAuthJwk}'s result). */
+  privateJwk: string | object | OAuthKey;
+  /** Space-separated or a list. Default {@link DEFAULTS.defaultOAuthScopes}. */
+  scopes?: string | readonly string[];
+  /** Connection layer (proxy, timeouts); the token call retries by itself, signing a fresh assertion per attempt. */
+  dispatcher: Dispatcher;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  maxRetries?: number;
+  renewBeforeExpirySeconds?: number;
+  userAgent?: string;
+  onEvent?: EventSink;
+}
+
+function isOAuthKey(value: object): value is OAuthKey {
+  return "jwk" in value && "alg" in value && "kid" in value;
+}
+
+const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * OAuth client credentials with a `private_key_jwt` assertion: `POST <issuer>/token`, the access token
+ * cached until `expires_in − renewBefore` (80 % of the lifetime for short ones).
+ */
+export class OAuthTokenSource implements TokenSource {
+  readonly kind = "oauth" as const;
+  readonly scopes: readonly string[];
+  readonly tokenUrl: string;
+  private readonly key: OAuthKey;
+  private signingKey: Promise<CryptoKey | Uint8Array> | undefined;
+  private readonly cache: TokenCache;
+  private readonly now: () => number;
+  private readonly policy: RetryPolicyOptions;
+
+  constructor(private readonly options: OAuthTokenSourceOptions) {
+    this.key =
+      typeof options.privateJwk === "object" && isOAuthKey(options.privateJwk)
+        ? options.privateJwk
+        : parseOAuthJwk(options.privateJwk);
+    const scopes = options.scopes ?? DEFAULTS.defaultOAuthScopes;
+    this.scopes = (typeof scopes === "string" ? scopes.split(/\s+/) : [...scopes]).filter((s) => s !== "");
+    this.tokenUrl = `${options.issuerUrl.trim().replace(/\/+$/, "")}/token`;
+    this.now = options.now ?? Date.now;
+    this.policy = defaultRetryPolicyOptions({
+      now: this.now,
+      sleep: options.sleep ?? timerSleep,
+      ...(options.random !== undefined && { random: options.random }),
+      ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
+    });
+    this.cache = new TokenCache(() => this.fetchToken(), this.now);
+  }
+
+  get mintedCount(): number {
+    return this.cache.mintedCount;
+  }
+
+  getToken(): Promise<string> {
+    return this.cache.get();
+  }
+
+  invalidate(token: string): void {
+    this.cache.invalidate(token);
+  }
+
+  /** A fresh client assertion (unique `jti`): one per token request attempt. */
+  async clientAssertion(): Promise<string> {
+    this.signingKey ??= importJWK(this.key.jwk, this.key.alg).catch((err: unknown) => {
+      this.signingKey = undefined;
+      const code = (err as { code?: unknown }).code;
+      throw new InvalidKeyError(
+        `The OAuth private key (kid ${this.key.kid}) cannot be imported${typeof code === "string" ? ` (${code})` : ""}.`,
+      );
+    });
+    const iat = Math.floor(this.now() / 1000);
+    return new SignJWT({})
+      .setProtectedHeader({ alg: this.key.alg, kid: this.key.kid, typ: "JWT" })
+      .setIssuer(this.options.clientId)
+      .setSubject(this.options.clientId)
+      .setAudience(this.tokenUrl)
+      .setJti(randomUUID())
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + DEFAULTS.oauthAssertionLifetimeSeconds)
+      .sign(await this.signingKey);
+  }
+
+  private async fetchToken(): Promise<{ token: string; renewAtMs: number }> {
+    const url = new URL(this.tokenUrl);
+    const operation = `get an OAuth access token from ${displayUrl(this.tokenUrl)}`;
+    for (let failed = 0; ;) {
+      const form = new URLSearchParams({
+        grant_type: "client_credentials",
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: await this.clientAssertion(),
+        scope: this.scopes.join(" "),
+      });
+      let answer: { status: number; headers: Record<string, string | string[] | undefined>; text: string };
+      try {
+        const res = await this.options.dispatcher.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            accept: "application/json",
+            "user-agent": this.options.userAgent ?? "pulumi-securid",
+          },
+          body: form.toString(),
+        });
+        answer = { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+      } catch (err) {
+        failed += 1;
+        const retry = decideRetry(err as { code?: unknown }, "POST", failed, this.policy);
+        if (retry) {
+          await this.policy.sleep(retry.delayMs);
+          continue;
+        }
+        throw this.connectionError(err, operation, failed);
+      }
+      if (answer.status >= 200 && answer.status < 300)
+        return this.accept(answer.text, answer.headers, operation);
+      failed += 1;
+      const retry = decideRetry(
+        { statusCode: answer.status, headers: answer.headers },
+        "POST",
+        failed,
+        this.policy,
+      );
+      if (retry) {
+        await this.policy.sleep(retry.delayMs);
+        continue;
+      }
+      throw this.refusal(answer.status, answer.text, answer.headers, operation, failed);
+    }
+  }
+
+  private accept(text: string, headers: Record<string, string | string[] | undefined>, operation: string) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw new InvalidResponseError(
+        `Cannot ${operation}: the issuer answered ${describeBody(text, contentType(headers))} instead of JSON.`,
+        { hint: "Check securid:oauthIssuerUrl and any proxy on the way." },
+      );
+    }
+    const parsed = tokenAnswerSchema.safeParse(data);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new InvalidResponseError(
+        `Cannot ${operation}: the issuer's answer is not a bearer token answer (${fields}).`,
+      );
+    }
+    const obtainedAt = this.now();
+    const lifetime = parsed.data.expires_in;
+    const renewBefore = this.options.renewBeforeExpirySeconds ?? DEFAULTS.renewBeforeExpirySeconds;
+    const useFor = Math.max(lifetime - renewBefore, lifetime * 0.8);
+    emit(this.options.onEvent, { type: "token", kind: "oauth", mintedCount: this.cache.mintedCount + 1 });
+    return { token: parsed.data.access_token, renewAtMs: obtainedAt + useFor * 1000 };
+  }
+
+  private refusal(
+    status: number,
+    text: string,
+    headers: Record<string, string | string[] | undefined>,
+    operation: string,
+    attempts: number,
+  ): SecurIdError {
+    const body = parseErrorBody(text, contentType(headers));
+    const apiMessage = body.apiMessage !== undefined ? { apiMessage: body.apiMessage } : {};
+    const said = body.apiCode
+      ? ` (${body.apiCode}${body.apiMessage && body.apiMessage !== body.apiCode ? `: ${body.apiMessage}` : ""})`
+      : body.apiMessage
+        ? ` (${body.apiMessage})`
+        : body.json
+          ? ""
+          : ` with ${body.kind}`;
+    const after = attempts > 1 ? ` after ${attempts} attempts` : "";
+    if (status >= 500 || status === 429) {
+      return new ServerError(`Cannot ${operation}: the issuer answered ${status}${said}${after}.`, {
+        status,
+        ...apiMessage,
+        hint: "The OAuth issuer is failing; try again later.",
+      });
+    }
+    return new AuthFailedError(`Cannot ${operation}: the issuer answered ${status}${said}.`, {
+      status,
+      ...apiMessage,
+      hint: oauthErrorHint(body.apiCode, this.options.clientId, this.scopes),
+    });
+  }
+
+  private connectionError(err: unknown, operation: string, attempts: number): SecurIdError {
+    if (err instanceof SecurIdError) return err;
+    const code = (err as { code?: unknown } | null)?.code;
+    const after = attempts > 1 ? ` after ${attempts} attempts` : "";
+    if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+      return new TimeoutError(`Cannot ${operation}: the issuer did not answer in time${after}.`, {
+        cause: err,
+      });
+    }
+    return new ConnectionError(
+      `Cannot ${operation}: cannot reach the OAuth issuer ${displayUrl(this.options.issuerUrl)} (${typeof code === "string" ? code : "unknown error"})${after}.`,
+      {
+        cause: err,
+        hint: "Check securid:oauthIssuerUrl, the network, DNS, firewall and proxy settings (HTTPS_PROXY, NO_PROXY).",
+      },
+    );
+  }
+}
+
+function contentType(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const value = headers["content-type"];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,361 @@
+import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher, type RetryHandler } from "undici";
+import type { z } from "zod";
+import { ConnectionError, InvalidResponseError, SecurIdError, TimeoutError } from "../errors";
+import { DEFAULTS, timeoutsFor } from "./defaults";
+import type { EventSink } from "./events";
+import {
+  authFailedError,
+  describeBody,
+  errorForStatus,
+  parseErrorBody,
+  type FailedCall,
+} from "./http-errors";
+import { authInterceptor, limiterInterceptor } from "./interceptors";
+import type { Limiter } from "./limiter";
+import type { RequestAuth } from "./request-auth";
+import {
+  defaultRetryPolicyOptions,
+  retryCallback,
+  type RetryPolicyOptions,
+  type RetryTally,
+} from "./retry-policy";
+
+/** One API call. */
+export interface TransportRequest<T> {
+  method: "GET" | "POST" | "PUT";
+  /** Relative to the base URL, e.g. `/v1/users/lookup` (segments already encoded). */
+  path: string;
+  query?: Record<string, string | number>;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Send no body with `Content-Length: 0`. */
+  emptyBody?: boolean;
+  /** Validates a 2xx answer. */
+  schema: z.ZodType<T>;
+  /** The value of a 2xx answer with an empty body; without it an empty body is an error. */
+  allowEmpty?: T;
+  /** For messages: `look up CAS user a@b.c`. */
+  operation: string;
+  /** The user concerned, for messages. */
+  user?: string;
+  /** OAuth scopes the call needs, named when the credentials are refused. */
+  scopes?: readonly string[];
+  /** Call-specific errors (404 → which user is missing, 409 → why); `undefined` keeps the generic one. */
+  onError?: (call: FailedCall) => SecurIdError | undefined;
+}
+
+export interface Transport {
+  /** The base URL request paths are appended to. */
+  readonly baseUrl: string;
+  request<T>(req: TransportRequest<T>): Promise<T>;
+  /** Closes the connections this transport opened (not an injected dispatcher). */
+  close(): Promise<void>;
+}
+
+/** Proxy settings, from the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, lower case first). */
+export interface ProxySettings {
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy?: string;
+}
+
+export function proxySettingsFromEnv(env: NodeJS.ProcessEnv): ProxySettings {
+  const pick = (...names: string[]) =>
+    names.map((n) => env[n]).find((v) => v !== undefined && v.trim() !== "");
+  const httpProxy = pick("http_proxy", "HTTP_PROXY");
+  const httpsProxy = pick("https_proxy", "HTTPS_PROXY");
+  const noProxy = pick("no_proxy", "NO_PROXY");
+  return {
+    ...(httpProxy !== undefined && { httpProxy }),
+    ...(httpsProxy !== undefined && { httpsProxy }),
+    ...(noProxy !== undefined && { noProxy }),
+  };
+}
+
+export interface BaseDispatcherOptions {
+  proxy?: ProxySettings;
+  requestTimeoutSeconds?: number;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * The connection layer: an `EnvHttpProxyAgent` when a proxy is set (it honours `NO_PROXY`), else an
+ * `Agent`; keep-alive, connect/headers/body timeouts. No `ca` option: Node's TLS already adds
+ * `NODE_EXTRA_CA_CERTS` to its default store, and a `ca` option would replace that store.
+ */
+export function createBaseDispatcher(options: BaseDispatcherOptions = {}): Dispatcher {
+  const { headersTimeoutMs, bodyTimeoutMs } = timeoutsFor(
+    options.requestTimeoutSeconds ?? DEFAULTS.requestTimeoutSeconds,
+  );
+  const agentOptions = {
+    connect: { timeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs },
+    headersTimeout: headersTimeoutMs,
+    bodyTimeout: bodyTimeoutMs,
+    keepAliveTimeout: DEFAULTS.keepAliveTimeoutMs,
+    keepAliveMaxTimeout: DEFAULTS.keepAliveMaxTimeoutMs,
+  };
+  const proxy = options.proxy ?? {};
+  if (proxy.httpProxy === undefined && proxy.httpsProxy === undefined) return new Agent(agentOptions);
+  // Pass every value explicitly ("" = unset): EnvHttpProxyAgent would otherwise read process.env itself.
+  return new EnvHttpProxyAgent({
+    ...agentOptions,
+    httpProxy: proxy.httpProxy ?? "",
+    httpsProxy: proxy.httpsProxy ?? "",
+    noProxy: proxy.noProxy ?? "",
+  });
+}
+
+export interface TransportOptions {
+  /** e.g. `https://t.access.securid.com/AdminInterface/restapi` (no trailing slash). */
+  baseUrl: string;
+  auth: RequestAuth;
+  /** `CAS`, `Nexus`: named in messages. */
+  service: string;
+  /** `securid` or `nexus`: the config namespace named in hints. */
+  configPrefix: string;
+  /** The tenant's limiter, shared by all its transports. Default: none. */
+  limiter?: Limiter;
+  /** The connection layer (tests: a `MockAgent`). Default: {@link createBaseDispatcher}, closed by `close()`. */
+  dispatcher?: Dispatcher;
+  proxy?: ProxySettings;
+  maxRetries?: number;
+  requestTimeoutSeconds?: number;
+  connectTimeoutMs?: number;
+  minRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /** Epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Uniform in [0, 1), for jitter. Default `Math.random`. */
+  random?: () => number;
+  onEvent?: EventSink;
+  /** Default `pulumi-securid/<version>`. */
+  userAgent?: string;
+}
+
+const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+let cachedUserAgent: string | undefined;
+
+/** `pulumi-securid/<version>`, read from the package's `package.json` (same relative path in src/ and dist/). */
+export function defaultUserAgent(): string {
+  if (cachedUserAgent === undefined) {
+    let version = "0.0.0";
+    try {
+      const pkg = require("../../package.json") as { name?: unknown; version?: unknown };
+      if (pkg.name === "pulumi-securid" && typeof pkg.version === "string") version = pkg.version;
+    } catch {
+      // keep the placeholder
+    }
+    cachedUserAgent = `pulumi-securid/${version}`;
+  }
+  return cachedUserAgent;
+}
+
+/** An answer as read off the wire. */
+interface RawAnswer {
+  status: number;
+  contentType: string | undefined;
+  text: string;
+  attempts: number;
+}
+
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** A zod issue as `field: what was expected`, never the value. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(the answer)"}: ${issue.message}`)
+    .join("; ");
+}
+
+/**
+ * An API client over undici. Composition, outermost first: retry (undici's interceptor with our
+ * policy: backoff with full jitter, `Retry-After`, injected sleep) → limiter (one slot per attempt;
+ * 429s lower the rate) → auth (headers per attempt; 401/403 invalidate the token) → base dispatcher.
+ * A 401/403 is sent once more with fresh credentials, then fails with `AuthFailedError`.
+ */
+export function createTransport(options: TransportOptions): Transport {
+  const ownsDispatcher = options.dispatcher === undefined;
+  const base =
+    options.dispatcher ??
+    createBaseDispatcher({
+      ...(options.proxy !== undefined && { proxy: options.proxy }),
+      ...(options.requestTimeoutSeconds !== undefined && {
+        requestTimeoutSeconds: options.requestTimeoutSeconds,
+      }),
+      ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
+    });
+  const now = options.now ?? Date.now;
+  const policy: RetryPolicyOptions = defaultRetryPolicyOptions({
+    now,
+    sleep: options.sleep ?? timerSleep,
+    ...(options.random !== undefined && { random: options.random }),
+    ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
+    ...(options.minRetryDelayMs !== undefined && { minRetryDelayMs: options.minRetryDelayMs }),
+    ...(options.maxRetryDelayMs !== undefined && { maxRetryDelayMs: options.maxRetryDelayMs }),
+    ...(options.onEvent !== undefined && { onEvent: options.onEvent }),
+  });
+  const layers: Dispatcher.DispatcherComposeInterceptor[] = [authInterceptor(options.auth)];
+  if (options.limiter) layers.push(limiterInterceptor(options.limiter));
+  // throwOnError: false hands the last answer (with its body) over once retries are exhausted.
+  layers.push(interceptors.retry({ throwOnError: false, maxRetries: policy.maxRetries }));
+  const dispatcher = base.compose(layers);
+
+  const baseUrl = new URL(options.baseUrl);
+  const origin = baseUrl.origin;
+  const basePath = baseUrl.pathname.replace(/\/+$/, "");
+  const host = baseUrl.host;
+  const userAgent = options.userAgent ?? defaultUserAgent();
+  const timeoutSeconds = options.requestTimeoutSeconds ?? DEFAULTS.requestTimeoutSeconds;
+  const proxy = options.proxy?.httpsProxy ?? options.proxy?.httpProxy;
+
+  function pathWithQuery(req: TransportRequest<unknown>): string {
+    if (!req.path.startsWith("/")) throw new Error(`transport: path must start with "/": ${req.path}`);
+    const query = new URLSearchParams(
+      Object.entries(req.query ?? {}).map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
+    return `${basePath}${req.path}${query ? `?${query}` : ""}`;
+  }
+
+  function connectionError(err: unknown, req: TransportRequest<unknown>, attempts: number): SecurIdError {
+    if (err instanceof SecurIdError || (err as { name?: unknown } | null)?.name === "SecurIdError") {
+      return err as SecurIdError;
+    }
+    const code = errorCode(err) ?? "unknown error";
+    const after = attempts > 1 ? ` after ${attempts} attempts` : "";
+    const user = req.user !== undefined ? { user: req.user } : {};
+    if (TIMEOUT_CODES.has(code)) {
+      return new TimeoutError(
+        `Cannot ${req.operation}: no answer from ${host} within ${timeoutSeconds} s (${options.configPrefix}:requestTimeoutSeconds)${after}.`,
+        {
+          ...user,
+          cause: err,
+          hint: `${options.service} may be overloaded; try again later or raise ${options.configPrefix}:requestTimeoutSeconds.`,
+        },
+      );
+    }
+    const proxyHint = proxy
+      ? ` The request went through the proxy ${proxyHost(proxy)}: check HTTPS_PROXY/HTTP_PROXY and NO_PROXY.`
+      : "";
+    return new ConnectionError(`Cannot ${req.operation}: cannot reach ${host} (${code})${after}.`, {
+      ...user,
+      cause: err,
+      hint: `Check the network, DNS and firewall, and the ${options.configPrefix} base URL.${proxyHint}`,
+    });
+  }
+
+  async function send(req: TransportRequest<unknown>): Promise<RawAnswer> {
+    const tally: RetryTally = { retries: 0 };
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": userAgent };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(req.body);
+    } else if (req.emptyBody) {
+      headers["content-length"] = "0";
+    }
+    const request: Dispatcher.RequestOptions & { retryOptions: RetryHandler.RetryOptions } = {
+      origin,
+      path: pathWithQuery(req),
+      method: req.method,
+      headers,
+      ...(body !== undefined && { body }),
+      retryOptions: { retry: retryCallback(policy, tally, req.operation) },
+    };
+    try {
+      const answer = await dispatcher.request(request);
+      const text = await answer.body.text();
+      const contentType = answer.headers["content-type"];
+      return {
+        status: answer.statusCode,
+        contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+        text,
+        attempts: tally.retries + 1,
+      };
+    } catch (err) {
+      throw connectionError(err, req, tally.retries + 1);
+    }
+  }
+
+  function failure(req: TransportRequest<unknown>, answer: RawAnswer): SecurIdError {
+    const call: FailedCall = {
+      status: answer.status,
+      body: parseErrorBody(answer.text, answer.contentType),
+      operation: req.operation,
+      ...(req.user !== undefined && { user: req.user }),
+      service: options.service,
+      attempts: answer.attempts,
+      configPrefix: options.configPrefix,
+    };
+    if (answer.status === 401 || answer.status === 403) {
+      return authFailedError(call, options.auth.refusedHint(req.scopes ?? []));
+    }
+    return req.onError?.(call) ?? errorForStatus(call);
+  }
+
+  function parse<T>(req: TransportRequest<T>, answer: RawAnswer): T {
+    const user = req.user !== undefined ? { user: req.user } : {};
+    if (answer.text.trim() === "") {
+      if (req.allowEmpty !== undefined) return req.allowEmpty;
+      throw new InvalidResponseError(
+        `Cannot ${req.operation}: ${options.service} answered ${answer.status} with an empty body.`,
+        user,
+      );
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(answer.text);
+    } catch {
+      throw new InvalidResponseError(
+        `Cannot ${req.operation}: ${options.service} answered ${answer.status} with ${describeBody(answer.text, answer.contentType)} instead of JSON.`,
+        {
+          ...user,
+          hint: `Check the ${options.configPrefix} base URL and any proxy between this machine and ${host}.`,
+        },
+      );
+    }
+    const result = req.schema.safeParse(data);
+    if (!result.success) {
+      throw new InvalidResponseError(
+        `Cannot ${req.operation}: ${options.service}'s answer is not what this provider expects: ${describeIssues(result.error)}.`,
+        { ...user, hint: "The API may have changed; please report it with this message." },
+      );
+    }
+    return result.data;
+  }
+
+  return {
+    baseUrl: `${origin}${basePath}`,
+    async request<T>(req: TransportRequest<T>): Promise<T> {
+      let answer = await send(req);
+      if ((answer.status === 401 || answer.status === 403) && options.auth.renewable) {
+        // The auth layer has invalidated the refused token: one more time with a fresh one.
+        const first = answer.attempts;
+        answer = await send(req);
+        answer.attempts += first;
+      }
+      if (answer.status < 200 || answer.status >= 300) throw failure(req, answer);
+      return parse(req, answer);
+    },
+    async close() {
+      if (ownsDispatcher) await base.close();
+    },
+  };
+}
+
+/** The host of a proxy URL, without credentials. */
+function proxyHost(raw: string): string {
+  try {
+    return new URL(raw).host;
+  } catch {
+    return "(unreadable proxy URL)";
+  }
+}

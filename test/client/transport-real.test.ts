@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import { bearerTokenAuth } from "../../src/client/request-auth";
+import { createBaseDispatcher, createTransport } from "../../src/client/transport";
+import { CountingTokens, FakeClock } from "./helpers";
+
+/** Retries, timeouts and refused connections over real sockets (127.0.0.1 only). */
+describe("client/transport over real sockets", () => {
+  const servers: Server[] = [];
+  after(() => servers.forEach((s) => s.close()));
+
+  async function serve(handler: (body: string, res: ServerResponse) => void): Promise<number> {
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => handler(body, res));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return (server.address() as AddressInfo).port;
+  }
+
+  function transport(port: number, requestTimeoutSeconds = 30) {
+    const clock = new FakeClock();
+    const dispatcher = createBaseDispatcher({ requestTimeoutSeconds, connectTimeoutMs: 2000 });
+    const t = createTransport({
+      baseUrl: `http://127.0.0.1:${port}/api`,
+      auth: bearerTokenAuth(new CountingTokens(), () => ""),
+      service: "CAS",
+      configPrefix: "securid",
+      dispatcher,
+      requestTimeoutSeconds,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    const call = () =>
+      t.request({
+        method: "POST",
+        path: "/v1/users/lookup",
+        body: { email: "a@b.c" },
+        schema: z.object({ id: z.string() }),
+        operation: "look up CAS user a@b.c",
+      });
+    return { call, clock, close: () => dispatcher.close() };
+  }
+
+  it("re-sends the same body after a 503 and reads the final answer", async () => {
+    const bodies: string[] = [];
+    const port = await serve((body, res) => {
+      bodies.push(body);
+      res.writeHead(bodies.length === 1 ? 503 : 200, { "content-type": "application/json" });
+      res.end(bodies.length === 1 ? '{"code":"503","description":"busy"}' : '{"id":"u1"}');
+    });
+    const { call, clock, close } = transport(port);
+    assert.deepEqual(await call(), { id: "u1" });
+    assert.deepEqual(bodies, ['{"email":"a@b.c"}', '{"email":"a@b.c"}']);
+    assert.equal(clock.sleeps.length, 1);
+    await close();
+  });
+
+  it("hands over the last 500 with its message once retries are exhausted", async () => {
+    let count = 0;
+    const port = await serve((_body, res) => {
+      count += 1;
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end('{"code":"500 INTERNAL_SERVER_ERROR","description":"database unavailable"}');
+    });
+    const { call, close } = transport(port);
+    await assert.rejects(call(), /CAS answered 500 \(database unavailable\) after 7 attempts/);
+    assert.equal(count, 7);
+    await close();
+  });
+
+  it("stops after a few refused connections", async () => {
+    const port = await serve(() => undefined);
+    servers.pop()!.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { call, clock, close } = transport(port);
+    await assert.rejects(call(), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "ERR_CONNECTION");
+      assert.match(
+        err.message,
+        new RegExp(`cannot reach 127.0.0.1:${port} \\(ECONNREFUSED\\) after 3 attempts`),
+      );
+      return true;
+    });
+    assert.equal(clock.sleeps.length, 2);
+    await close();
+  });
+
+  it("times out when no answer comes", async () => {
+    let count = 0;
+    const port = await serve(() => void (count += 1));
+    const { call, close } = transport(port, 0.2);
+    await assert.rejects(call(), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "ERR_TIMEOUT");
+      assert.match(
+        err.message,
+        /no answer from 127.0.0.1:\d+ within 0.2 s \(securid:requestTimeoutSeconds\) after 2 attempts/,
+      );
+      return true;
+    });
+    assert.equal(count, 2);
+    await close();
+  });
+});

@@ -1,0 +1,282 @@
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { AuthFailedError } from "../../src/errors";
+import { Limiter } from "../../src/client/limiter";
+import { bearerTokenAuth, staticAuth } from "../../src/client/request-auth";
+import { createTransport, type TransportOptions } from "../../src/client/transport";
+import type { ClientEvent } from "../../src/client/events";
+import { BASE, BASE_URL, CountingTokens, FakeClock, mockAgent } from "./helpers";
+
+const PATH = "/AdminInterface/restapi/v1/users/lookup";
+const schema = z.object({ id: z.string(), userStatus: z.string().optional() });
+
+const withCode = (code: string) => Object.assign(new Error(`socket error ${code}`), { code });
+
+function setup(extra: Partial<TransportOptions> = {}) {
+  const clock = new FakeClock();
+  const agent = mockAgent();
+  const tokens = new CountingTokens();
+  const events: ClientEvent[] = [];
+  const transport = createTransport({
+    baseUrl: BASE_URL,
+    auth: bearerTokenAuth(tokens, () => "Check the key's role."),
+    service: "CAS",
+    configPrefix: "securid",
+    dispatcher: agent,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0.5,
+    onEvent: (e) => events.push(e),
+    ...extra,
+  });
+  const pool = agent.get(BASE);
+  const lookup = () =>
+    transport.request({
+      method: "POST",
+      path: "/v1/users/lookup",
+      body: { email: "a@b.c", searchUnsynched: false },
+      schema,
+      operation: "look up CAS user a@b.c",
+      user: "a@b.c",
+    });
+  const intercept = () => pool.intercept({ path: PATH, method: "POST" });
+  const calls = () => agent.getCallHistory()!.calls();
+  return { clock, agent, tokens, events, transport, pool, lookup, intercept, calls };
+}
+
+function hasCode(code: string, pattern?: RegExp) {
+  return (err: Error & { code?: string }) => {
+    assert.equal(err.code, code, err.message);
+    if (pattern) assert.match(err.message, pattern);
+    return true;
+  };
+}
+
+describe("client/transport", () => {
+  it("sends JSON with auth, accept and user-agent headers", async () => {
+    const { lookup, intercept, calls } = setup();
+    intercept().reply(200, { id: "u1" });
+    assert.deepEqual(await lookup(), { id: "u1" });
+    const call = calls()[0];
+    assert.equal(call.headers!["authorization"], "Bearer token-1");
+    assert.equal(call.headers!["content-type"], "application/json");
+    assert.equal(call.headers!["accept"], "application/json");
+    assert.match(String(call.headers!["user-agent"]), /^pulumi-securid\/\d+\.\d+\.\d+/);
+    assert.deepEqual(JSON.parse(String(call.body)), { email: "a@b.c", searchUnsynched: false });
+  });
+
+  it("retries 5xx with exponential backoff and full jitter, then succeeds", async () => {
+    const { lookup, intercept, clock, events, calls } = setup();
+    intercept().reply(503, { code: "503", description: "busy" });
+    intercept().reply(500, "");
+    intercept().reply(502, "");
+    intercept().reply(200, { id: "u1" });
+    assert.deepEqual(await lookup(), { id: "u1" });
+    assert.equal(calls().length, 4);
+    // random 0.5: retry n waits 250 + 0.5 × (min(20000, 250 × 2^n) − 250)
+    assert.deepEqual(clock.sleeps, [375, 625, 1125]);
+    assert.deepEqual(
+      events.filter((e) => e.type === "retry").map((e) => e.type === "retry" && [e.attempt, e.reason]),
+      [
+        [2, "503"],
+        [3, "500"],
+        [4, "502"],
+      ],
+    );
+  });
+
+  it("honours Retry-After (seconds and HTTP date) on 429", async () => {
+    const { lookup, intercept, clock } = setup();
+    intercept().reply(429, "", { headers: { "retry-after": "3" } });
+    // an HTTP date 5 s after the moment of the second answer (3 s from now)
+    intercept().reply(429, "", { headers: { "retry-after": new Date(clock.t + 8000).toUTCString() } });
+    intercept().reply(200, { id: "u1" });
+    await lookup();
+    assert.deepEqual(clock.sleeps, [3000, 5000]);
+  });
+
+  it("gives up after maxRetries with RateLimitedError and a hint", async () => {
+    const { lookup, intercept, clock, calls } = setup({ maxRetries: 3 });
+    intercept().reply(429, { code: "429 TOO_MANY_REQUESTS", description: "Too many requests" }).times(4);
+    await assert.rejects(
+      lookup(),
+      hasCode(
+        "ERR_RATE_LIMITED",
+        /^Cannot look up CAS user a@b.c: CAS answered 429 \(Too many requests\) after 4 attempts.*securid:maxConcurrency.*securid:maxRequestsPerSecond/,
+      ),
+    );
+    assert.equal(calls().length, 4);
+    assert.equal(clock.sleeps.length, 3);
+  });
+
+  it("retries dropped connections, and stops early on a refused one", async () => {
+    const a = setup();
+    a.intercept().replyWithError(withCode("ECONNRESET")).times(2);
+    a.intercept().reply(200, { id: "u1" });
+    assert.deepEqual(await a.lookup(), { id: "u1" });
+    assert.equal(a.calls().length, 3);
+
+    const b = setup();
+    b.intercept().replyWithError(withCode("ECONNREFUSED")).persist();
+    await assert.rejects(
+      b.lookup(),
+      hasCode("ERR_CONNECTION", /cannot reach tenant.access.securid.com \(ECONNREFUSED\) after 3 attempts/),
+    );
+    assert.equal(b.calls().length, 3);
+  });
+
+  it("reports a timeout with the knob to raise", async () => {
+    const { lookup, intercept, calls } = setup({ requestTimeoutSeconds: 12 });
+    intercept().replyWithError(withCode("UND_ERR_HEADERS_TIMEOUT")).persist();
+    await assert.rejects(
+      lookup(),
+      hasCode(
+        "ERR_TIMEOUT",
+        /no answer from tenant.access.securid.com within 12 s \(securid:requestTimeoutSeconds\) after 2 attempts/,
+      ),
+    );
+    assert.equal(calls().length, 2);
+  });
+
+  it("names the proxy (without its credentials) when a connection fails through it", async () => {
+    const { lookup, intercept } = setup({ proxy: { httpsProxy: "http://me:s3cret@proxy.corp:3128" } });
+    intercept().replyWithError(withCode("ENOTFOUND"));
+    await assert.rejects(lookup(), (err: Error) => {
+      assert.match(err.message, /through the proxy proxy.corp:3128/);
+      assert.ok(!err.message.includes("s3cret"));
+      return true;
+    });
+  });
+
+  for (const status of [400, 404, 409, 415]) {
+    it(`does not retry ${status}`, async () => {
+      const { lookup, intercept, calls, clock } = setup();
+      intercept().reply(status, { code: `${status}`, description: "nope" });
+      await assert.rejects(lookup());
+      assert.equal(calls().length, 1);
+      assert.deepEqual(clock.sleeps, []);
+    });
+  }
+
+  it("on 401 renews the token and retries once", async () => {
+    const { lookup, intercept, calls, tokens } = setup();
+    intercept().reply(401, {
+      timestamp: 1,
+      status: 401,
+      error: "Unauthorized",
+      message: "expired",
+      path: PATH,
+    });
+    intercept().reply(200, { id: "u1" });
+    assert.deepEqual(await lookup(), { id: "u1" });
+    assert.deepEqual(
+      calls().map((c) => c.headers!["authorization"]),
+      ["Bearer token-1", "Bearer token-2"],
+    );
+    assert.deepEqual(tokens.invalidated, ["token-1"]);
+  });
+
+  it("fails with AuthFailedError when a fresh token is refused too", async () => {
+    const { lookup, intercept, calls } = setup();
+    intercept()
+      .reply(403, { timestamp: 1, status: 403, error: "Forbidden", message: "Access Denied", path: PATH })
+      .times(2);
+    await assert.rejects(lookup(), (err: Error & { code?: string; status?: number; apiMessage?: string }) => {
+      assert.equal(err.code, "ERR_AUTH_FAILED");
+      assert.equal(err.status, 403);
+      assert.equal(err.apiMessage, "Access Denied");
+      assert.match(
+        err.message,
+        /CAS answered 403 \(Access Denied\) after 2 attempts: the credentials were refused. Check the key's role./,
+      );
+      assert.ok(!err.message.includes("token-"));
+      return true;
+    });
+    assert.equal(calls().length, 2);
+  });
+
+  it("does not repeat a refused request with static credentials", async () => {
+    const { lookup, intercept, calls } = setup({
+      auth: staticAuth({ authorization: "Basic eDp5" }, "Check nexus:password."),
+    });
+    intercept().reply(401, "");
+    await assert.rejects(lookup(), hasCode("ERR_AUTH_FAILED", /Check nexus:password/));
+    assert.equal(calls().length, 1);
+    assert.equal(calls()[0].headers!["authorization"], "Basic eDp5");
+  });
+
+  it("reports an unexpected answer by field, without the value", async () => {
+    const { lookup, intercept } = setup();
+    intercept().reply(200, { id: 12345678, userStatus: "Enabled" });
+    await assert.rejects(lookup(), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "ERR_INVALID_RESPONSE");
+      assert.match(err.message, /id: Invalid input: expected string, received number/);
+      assert.ok(!err.message.includes("12345678"));
+      return true;
+    });
+  });
+
+  it("reports an HTML page instead of JSON", async () => {
+    const { lookup, intercept } = setup();
+    intercept().reply(200, "<!DOCTYPE html><html><body>Sign in</body></html>", {
+      headers: { "content-type": "text/html" },
+    });
+    await assert.rejects(
+      lookup(),
+      hasCode("ERR_INVALID_RESPONSE", /answered 200 with an HTML page \(probably from a proxy/),
+    );
+  });
+
+  it("returns allowEmpty for an empty body, and refuses an empty body otherwise", async () => {
+    const { transport, pool, lookup, intercept } = setup();
+    pool
+      .intercept({ path: "/AdminInterface/restapi/v1/users/search?pageSize=5", method: "POST" })
+      .reply(200, "");
+    const found = await transport.request({
+      method: "POST",
+      path: "/v1/users/search",
+      query: { pageSize: 5 },
+      body: { emailLike: "a" },
+      schema: z.array(schema),
+      allowEmpty: [],
+      operation: "search",
+    });
+    assert.deepEqual(found, []);
+    intercept().reply(200, "");
+    await assert.rejects(lookup(), hasCode("ERR_INVALID_RESPONSE", /answered 200 with an empty body/));
+  });
+
+  it("lets each attempt wait for a limiter slot and feeds 429s to it", async () => {
+    const clock = new FakeClock();
+    const throttles: ClientEvent[] = [];
+    const limiter = new Limiter({
+      maxConcurrency: 2,
+      now: clock.now,
+      sleep: clock.sleep,
+      onEvent: (e) => throttles.push(e),
+    });
+    const { lookup, intercept } = setup({ limiter, now: clock.now, sleep: clock.sleep });
+    let maxInFlight = 0;
+    const observe = (status: number) => () => {
+      maxInFlight = Math.max(maxInFlight, limiter.stats().inFlight);
+      return { statusCode: status, data: status === 200 ? { id: "u" } : "" };
+    };
+    intercept().reply(observe(429)).times(3);
+    intercept().reply(observe(200)).times(6);
+    await Promise.all(Array.from({ length: 6 }, () => lookup()));
+    assert.equal(maxInFlight, 2);
+    const stats = limiter.stats();
+    assert.equal(stats.throttleEvents, 3);
+    assert.equal(stats.inFlight, 0);
+    assert.equal(stats.queued, 0);
+    assert.equal(throttles[0].type, "throttle");
+  });
+
+  it("surfaces a failure to get a token as is", async () => {
+    const tokens = new CountingTokens();
+    tokens.getToken = () => Promise.reject(new AuthFailedError("Cannot get an OAuth access token"));
+    const { lookup, calls } = setup({ auth: bearerTokenAuth(tokens, () => "") });
+    await assert.rejects(lookup(), hasCode("ERR_AUTH_FAILED", /Cannot get an OAuth access token/));
+    assert.equal(calls().length, 0);
+  });
+});
