@@ -80,7 +80,9 @@ async function main(): Promise<number> {
     console.log("\nUser                                   before      after       desired");
     for (const user of desired) {
       const now = emulator.getUser(user.email)?.userStatus ?? "(gone)";
-      console.log(`${user.email.padEnd(38)} ${String(before.get(user.email)).padEnd(11)} ${now.padEnd(11)} ${user.status}`);
+      console.log(
+        `${user.email.padEnd(38)} ${String(before.get(user.email)).padEnd(11)} ${now.padEnd(11)} ${user.status}`,
+      );
     }
     const stats = emulator.stats();
     console.log(

@@ -48,7 +48,10 @@ export class InputChecker {
     const value = this.news[property];
     if (isUnknown(value)) return UNKNOWN;
     if (value === undefined || value === null || value === "") {
-      this.fail(property, `${property} is required: set it to the user's email address, e.g. "jane.doe@example.com"`);
+      this.fail(
+        property,
+        `${property} is required: set it to the user's email address, e.g. "jane.doe@example.com"`,
+      );
       return undefined;
     }
     if (typeof value !== "string" || !EMAIL.test(value.trim())) {
@@ -63,8 +66,14 @@ export class InputChecker {
 
   /** A required non-empty string. */
   string(property: string, opts: { required: true; example: string; maxLength?: number }): string | undefined;
-  string(property: string, opts: { required: false; example: string; maxLength?: number }): string | undefined;
-  string(property: string, opts: { required: boolean; example: string; maxLength?: number }): string | undefined {
+  string(
+    property: string,
+    opts: { required: false; example: string; maxLength?: number },
+  ): string | undefined;
+  string(
+    property: string,
+    opts: { required: boolean; example: string; maxLength?: number },
+  ): string | undefined {
     const value = this.news[property];
     if (isUnknown(value)) return UNKNOWN;
     if (value === undefined || value === null) {
@@ -72,7 +81,10 @@ export class InputChecker {
       return undefined;
     }
     if (typeof value !== "string" || value.trim() === "") {
-      this.fail(property, `${property} must be a non-empty string such as ${show(opts.example)}, got ${show(value)}`);
+      this.fail(
+        property,
+        `${property} must be a non-empty string such as ${show(opts.example)}, got ${show(value)}`,
+      );
       return undefined;
     }
     if (opts.maxLength !== undefined && value.length > opts.maxLength) {
@@ -97,7 +109,9 @@ export class InputChecker {
     }
     if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
       const near =
-        typeof value === "string" ? allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase()) : undefined;
+        typeof value === "string"
+          ? allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase())
+          : undefined;
       const fix = near ? ` (values are case-sensitive: use ${show(near)})` : "";
       this.fail(property, `${property} must be ${alternatives(allowed)}, got ${show(value)}${fix}`);
       return undefined;
@@ -152,7 +166,9 @@ export function sameEmail(a: unknown, b: unknown): boolean {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null, (_key, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }

@@ -32,7 +32,10 @@ export interface NexusUserSyncArgs {
    */
   attributes: pulumi.Input<pulumi.Input<NexusAttribute>[] | Record<string, pulumi.Input<string>>>;
   /** The connection the user signed in through. */
-  connection: pulumi.Input<{ connectionId: pulumi.Input<string>; groups?: pulumi.Input<pulumi.Input<string>[]> }>;
+  connection: pulumi.Input<{
+    connectionId: pulumi.Input<string>;
+    groups?: pulumi.Input<pulumi.Input<string>[]>;
+  }>;
   /** Which attribute holds the user's UPN (at most 255 characters; must be one of the attribute keys). */
   clientUpnKey?: pulumi.Input<string>;
   /** Any JSON values: the sync runs again whenever they change. */
@@ -77,7 +80,10 @@ function checkAttributes(check: InputChecker, value: unknown): NexusAttribute[] 
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, v]) => ({ key, value: v }));
   } else {
-    check.fail("attributes", `attributes must be a list of {key, value} or a map of strings, e.g. ${example}; got ${show(value)}`);
+    check.fail(
+      "attributes",
+      `attributes must be a list of {key, value} or a map of strings, e.g. ${example}; got ${show(value)}`,
+    );
     return undefined;
   }
   const attributes: NexusAttribute[] = [];
@@ -89,7 +95,10 @@ function checkAttributes(check: InputChecker, value: unknown): NexusAttribute[] 
       continue;
     }
     if (!entry || typeof entry !== "object" || typeof entry.key !== "string" || entry.key.trim() === "") {
-      check.fail("attributes", `attributes[${index}] must have a non-empty string key, e.g. { key: "upn", value: "..." }`);
+      check.fail(
+        "attributes",
+        `attributes[${index}] must have a non-empty string key, e.g. { key: "upn", value: "..." }`,
+      );
       return undefined;
     }
     if (typeof entry.value !== "string") {
@@ -104,7 +113,10 @@ function checkAttributes(check: InputChecker, value: unknown): NexusAttribute[] 
     seen.add(entry.key);
     const extra = Object.keys(entry).filter((k) => k !== "key" && k !== "value");
     if (extra.length > 0) {
-      check.fail("attributes", `attributes[${index}] has unknown properties ${extra.join(", ")}: only key and value are sent`);
+      check.fail(
+        "attributes",
+        `attributes[${index}] has unknown properties ${extra.join(", ")}: only key and value are sent`,
+      );
       return undefined;
     }
     attributes.push({ key: entry.key, value: entry.value });
@@ -121,16 +133,25 @@ function checkConnection(check: InputChecker, value: unknown): NexusUserSyncInpu
   }
   const { connectionId, groups, ...rest } = value as { connectionId?: unknown; groups?: unknown };
   if (Object.keys(rest).length > 0) {
-    check.fail("connection", `connection has unknown properties ${Object.keys(rest).join(", ")}: only connectionId and groups are sent`);
+    check.fail(
+      "connection",
+      `connection has unknown properties ${Object.keys(rest).join(", ")}: only connectionId and groups are sent`,
+    );
     return undefined;
   }
   if (!isUnknown(connectionId) && (typeof connectionId !== "string" || connectionId.trim() === "")) {
-    check.fail("connection.connectionId", `connection.connectionId must be a non-empty string such as "con_123", got ${show(connectionId)}`);
+    check.fail(
+      "connection.connectionId",
+      `connection.connectionId must be a non-empty string such as "con_123", got ${show(connectionId)}`,
+    );
     return undefined;
   }
   if (groups !== undefined && groups !== null && !isUnknown(groups)) {
     if (!Array.isArray(groups) || groups.some((g) => typeof g !== "string" && !isUnknown(g))) {
-      check.fail("connection.groups", `connection.groups must be a list of group names, e.g. ["Sales"], got ${show(groups)}`);
+      check.fail(
+        "connection.groups",
+        `connection.groups must be a list of group names, e.g. ["Sales"], got ${show(groups)}`,
+      );
       return undefined;
     }
   }
@@ -150,7 +171,11 @@ export function nexusUserSyncProvider(ctx: ProviderContext) {
     const audience = check.string("audience", { required: true, example: "https://api.example.com" });
     const attributes = checkAttributes(check, news.attributes);
     const connection = checkConnection(check, news.connection);
-    const clientUpnKey = check.string("clientUpnKey", { required: false, example: "upn", maxLength: UPN_KEY_MAX });
+    const clientUpnKey = check.string("clientUpnKey", {
+      required: false,
+      example: "upn",
+      maxLength: UPN_KEY_MAX,
+    });
     if (clientUpnKey !== undefined && !isUnknown(clientUpnKey) && attributes && Array.isArray(attributes)) {
       const known = attributes.filter((a) => !isUnknown(a) && !isUnknown(a.key)).map((a) => a.key);
       if (known.length === attributes.length && !known.includes(clientUpnKey)) {
@@ -197,7 +222,9 @@ export function nexusUserSyncProvider(ctx: ProviderContext) {
         clientUpnKey: inputs.clientUpnKey,
       }),
     );
-    ctx.log(`nexus: synchronized user ${inputs.userId} for ${inputs.audience} (${inputs.attributes.length} attributes)`);
+    ctx.log(
+      `nexus: synchronized user ${inputs.userId} for ${inputs.audience} (${inputs.attributes.length} attributes)`,
+    );
     return defined({
       ...inputs,
       userId: answer.userId || inputs.userId,
@@ -217,7 +244,11 @@ export function nexusUserSyncProvider(ctx: ProviderContext) {
       return validate(news);
     },
 
-    async diff(_id: string, olds: NexusUserSyncOutputs, news: NexusUserSyncInputs): Promise<pulumi.dynamic.DiffResult> {
+    async diff(
+      _id: string,
+      olds: NexusUserSyncOutputs,
+      news: NexusUserSyncInputs,
+    ): Promise<pulumi.dynamic.DiffResult> {
       if (isUnknown(news.userId) || olds.userId !== news.userId) {
         return { changes: true, replaces: ["userId"], deleteBeforeReplace: false };
       }
@@ -238,7 +269,10 @@ export function nexusUserSyncProvider(ctx: ProviderContext) {
       return { outs: await sync(checked(news)) };
     },
 
-    async read(id: string, props: NexusUserSyncOutputs): Promise<pulumi.dynamic.ReadResult<NexusUserSyncOutputs>> {
+    async read(
+      id: string,
+      props: NexusUserSyncOutputs,
+    ): Promise<pulumi.dynamic.ReadResult<NexusUserSyncOutputs>> {
       // Nexus has no call that reads a user without changing it: the state stays as the last sync left it.
       return { id, props };
     },

@@ -63,7 +63,11 @@ const STATUSES: readonly DesiredStatus[] = ["Enabled", "Disabled"];
 const ON_DELETE: readonly OnDelete[] = ["keep", "restore"];
 
 /** A user pending deletion (marked for deletion, deleted for good seven days later). */
-function isPendingDeletion(user: { markDeleted?: boolean | null; userStatus?: string; status?: string }): boolean {
+function isPendingDeletion(user: {
+  markDeleted?: boolean | null;
+  userStatus?: string;
+  status?: string;
+}): boolean {
   const status = user.userStatus ?? user.status;
   return user.markDeleted === true || status === "Pending Deletion";
 }
@@ -117,7 +121,8 @@ export function userStatusProvider(ctx: ProviderContext) {
     try {
       return await cas.users.lookupUser(inputs.email, { searchUnsynched: inputs.searchUnsynched });
     } catch (err) {
-      if (hasErrorCode(err, "ERR_USER_NOT_FOUND")) throw notFoundError(inputs.email, inputs.searchUnsynched, err);
+      if (hasErrorCode(err, "ERR_USER_NOT_FOUND"))
+        throw notFoundError(inputs.email, inputs.searchUnsynched, err);
       throw err;
     }
   }
@@ -156,7 +161,11 @@ export function userStatusProvider(ctx: ProviderContext) {
       return validate(news);
     },
 
-    async diff(_id: string, olds: UserStatusOutputs, news: UserStatusInputs): Promise<pulumi.dynamic.DiffResult> {
+    async diff(
+      _id: string,
+      olds: UserStatusOutputs,
+      news: UserStatusInputs,
+    ): Promise<pulumi.dynamic.DiffResult> {
       if (isUnknown(news.email) || !sameEmail(olds.email, news.email)) {
         return { changes: true, replaces: ["email"], deleteBeforeReplace: false };
       }
@@ -170,7 +179,8 @@ export function userStatusProvider(ctx: ProviderContext) {
       const inputs = checked(news);
       const user = await lookup(inputs);
       const observed = user.userStatus;
-      if (inputs.status === "Enabled" && isPendingDeletion(user)) throw pendingDeletionError(user.emailAddress);
+      if (inputs.status === "Enabled" && isPendingDeletion(user))
+        throw pendingDeletionError(user.emailAddress);
       let status = observed;
       if (!satisfies(inputs.status, { status: observed, markDeleted: user.markDeleted === true })) {
         status = await setStatus({ id: user.id, email: user.emailAddress }, observed, inputs.status);
@@ -190,7 +200,12 @@ export function userStatusProvider(ctx: ProviderContext) {
         status = await setStatus({ id, email: olds.email }, olds.status, inputs.status);
       }
       return {
-        outs: defined({ ...olds, status, searchUnsynched: inputs.searchUnsynched, onDelete: inputs.onDelete }),
+        outs: defined({
+          ...olds,
+          status,
+          searchUnsynched: inputs.searchUnsynched,
+          onDelete: inputs.onDelete,
+        }),
       };
     },
 
@@ -227,7 +242,9 @@ export function userStatusProvider(ctx: ProviderContext) {
       const cas = await ctx.cas();
       try {
         const answer = await cas.users.setUserStatus(id, previous, { email: props.email });
-        ctx.log(`securid: ${props.email} (${id}) status ${props.status} -> ${answer.userStatus} (restored on delete)`);
+        ctx.log(
+          `securid: ${props.email} (${id}) status ${props.status} -> ${answer.userStatus} (restored on delete)`,
+        );
       } catch (err) {
         if (hasErrorCode(err, "ERR_USER_NOT_FOUND")) return;
         if (hasErrorCode(err, "ERR_PENDING_DELETION")) {

@@ -60,7 +60,10 @@ export function userSyncProvider(ctx: ProviderContext) {
     if (hasEmail && hasUserId) {
       check.fail("userId", "set either email or userId, not both: remove one of them");
     } else if (!hasEmail && !hasUserId) {
-      check.fail("email", 'email or userId is required: set email to the user\'s address, e.g. "jane.doe@example.com"');
+      check.fail(
+        "email",
+        'email or userId is required: set email to the user\'s address, e.g. "jane.doe@example.com"',
+      );
     } else if (hasEmail) {
       email = check.email("email");
     } else {
@@ -68,7 +71,10 @@ export function userSyncProvider(ctx: ProviderContext) {
     }
     const searchUnsynched = check.boolean("searchUnsynched", false);
     if (searchUnsynched && hasUserId) {
-      check.fail("searchUnsynched", "searchUnsynched applies to an email lookup: remove it or use email instead of userId");
+      check.fail(
+        "searchUnsynched",
+        "searchUnsynched applies to an email lookup: remove it or use email instead of userId",
+      );
     }
     const triggers = news.triggers;
     if (triggers !== undefined && triggers !== null && !isUnknown(triggers) && !Array.isArray(triggers)) {
@@ -123,8 +129,12 @@ export function userSyncProvider(ctx: ProviderContext) {
     const user = await cas.users.syncUser(userId, { email });
     const after = effectiveStatus(user);
     const changed = statusBefore === undefined ? null : statusBefore !== after;
-    const what = changed ? `status ${statusBefore} -> ${after}` : `status ${after}${changed === null ? "" : " (unchanged)"}`;
-    ctx.log(`securid: synchronized ${user.emailAddress} (${user.id}) from ${user.identitySource ?? "its identity source"}: ${what}`);
+    const what = changed
+      ? `status ${statusBefore} -> ${after}`
+      : `status ${after}${changed === null ? "" : " (unchanged)"}`;
+    ctx.log(
+      `securid: synchronized ${user.emailAddress} (${user.id}) from ${user.identitySource ?? "its identity source"}: ${what}`,
+    );
     return defined({
       userId: user.id,
       email: user.emailAddress,
@@ -152,9 +162,14 @@ export function userSyncProvider(ctx: ProviderContext) {
 
     async diff(_id: string, olds: UserSyncOutputs, news: UserSyncInputs): Promise<pulumi.dynamic.DiffResult> {
       if (!sameUser(olds, news)) {
-        return { changes: true, replaces: [news.email !== undefined ? "email" : "userId"], deleteBeforeReplace: false };
+        return {
+          changes: true,
+          replaces: [news.email !== undefined ? "email" : "userId"],
+          deleteBeforeReplace: false,
+        };
       }
-      const triggersChanged = isUnknown(news.triggers) || canonicalJson(olds.triggers) !== canonicalJson(news.triggers);
+      const triggersChanged =
+        isUnknown(news.triggers) || canonicalJson(olds.triggers) !== canonicalJson(news.triggers);
       const settingsChanged = Boolean(olds.searchUnsynched) !== Boolean(news.searchUnsynched);
       return { changes: triggersChanged || settingsChanged };
     },
@@ -178,7 +193,9 @@ export function userSyncProvider(ctx: ProviderContext) {
       const inputs = checked(news);
       if (canonicalJson(olds.triggers) === canonicalJson(inputs.triggers)) {
         // Only a setting changed: no sync, the user is the same.
-        return { outs: defined({ ...olds, searchUnsynched: inputs.searchUnsynched, triggers: inputs.triggers }) };
+        return {
+          outs: defined({ ...olds, searchUnsynched: inputs.searchUnsynched, triggers: inputs.triggers }),
+        };
       }
       return { outs: await sync(inputs, id, olds.email, olds.statusAfter) };
     },
@@ -186,7 +203,9 @@ export function userSyncProvider(ctx: ProviderContext) {
     async read(id: string, props: UserSyncOutputs): Promise<pulumi.dynamic.ReadResult<UserSyncOutputs>> {
       let user: CasUser;
       try {
-        user = await (await ctx.cas()).users.lookupUser(props.email, { searchUnsynched: props.searchUnsynched === true });
+        user = await (
+          await ctx.cas()
+        ).users.lookupUser(props.email, { searchUnsynched: props.searchUnsynched === true });
       } catch (err) {
         if (hasErrorCode(err, "ERR_USER_NOT_FOUND")) return { id: "" };
         throw err;

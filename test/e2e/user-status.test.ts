@@ -109,7 +109,9 @@ describe("UserStatus through the real plugin (e2e)", function () {
   });
 
   it("prints one audit line per write and none for users left unchanged", async () => {
-    const lines = await plugin.settleOutput().then(() => plugin.stdout().filter((l) => l.startsWith("securid:")));
+    const lines = await plugin
+      .settleOutput()
+      .then(() => plugin.stdout().filter((l) => l.startsWith("securid:")));
     assert.equal(lines.length, 1, lines.join("\n"));
     assert.match(lines[0], /^securid: alan@example\.com \([0-9a-f-]+\) status Disabled -> Enabled$/);
   });
@@ -137,10 +139,17 @@ describe("UserStatus through the real plugin (e2e)", function () {
 
   it("changing the desired status is one PUT", async () => {
     const requests = await requestsDuring(async () => {
-      const result = await engine.up(goal("ada", { email: "ada@example.com", status: "Disabled" }), states.get("ada"));
+      const result = await engine.up(
+        goal("ada", { email: "ada@example.com", status: "Disabled" }),
+        states.get("ada"),
+      );
       assert.equal(result.op, "update");
       assert.equal(result.state.outputs.status, "Disabled");
-      assert.equal(result.state.outputs.previousStatus, "Enabled", "previousStatus is kept from the adoption");
+      assert.equal(
+        result.state.outputs.previousStatus,
+        "Enabled",
+        "previousStatus is kept from the adoption",
+      );
       states.set("ada", result.state);
     });
     assert.deepEqual(ops(requests), ["setStatus"]);
@@ -158,7 +167,10 @@ describe("UserStatus through the real plugin (e2e)", function () {
     assert.equal(refreshed?.inputs.status, "Enabled");
 
     const repair = await requestsDuring(async () => {
-      const result = await engine.up(goal("ada", { email: "ada@example.com", status: "Disabled" }), refreshed);
+      const result = await engine.up(
+        goal("ada", { email: "ada@example.com", status: "Disabled" }),
+        refreshed,
+      );
       assert.equal(result.op, "update");
       states.set("ada", result.state);
     });
@@ -171,7 +183,10 @@ describe("UserStatus through the real plugin (e2e)", function () {
       const result = await engine.up(goal("leaving", { email: "leaving@example.com", status: "Disabled" }));
       assert.equal(result.state.outputs.markDeleted, true);
       states.set("leaving", result.state);
-      const again = await engine.up(goal("leaving", { email: "leaving@example.com", status: "Disabled" }), result.state);
+      const again = await engine.up(
+        goal("leaving", { email: "leaving@example.com", status: "Disabled" }),
+        result.state,
+      );
       assert.equal(again.op, "same");
     });
     assert.deepEqual(ops(requests), ["lookup"]);
@@ -182,7 +197,10 @@ describe("UserStatus through the real plugin (e2e)", function () {
       await assert.rejects(
         engine.up(goal("leaving-on", { email: "leaving@example.com", status: "Enabled" })),
         (err: Error) => {
-          assert.match(err.message, /Cannot enable CAS user leaving@example\.com: the user is pending deletion/);
+          assert.match(
+            err.message,
+            /Cannot enable CAS user leaving@example\.com: the user is pending deletion/,
+          );
           assert.match(err.message, /cancel the deletion in the Cloud Administration Console/);
           return true;
         },
@@ -243,7 +261,11 @@ describe("UserStatus through the real plugin (e2e)", function () {
     assert.equal(restored.op, "update", "switching onDelete is an update without request");
     const requests = await requestsDuring(() => engine.destroy(restored.state));
     assert.deepEqual(ops(requests), ["setStatus"]);
-    assert.equal(emulator.getUser("alan@example.com")?.userStatus, "Disabled", "alan was Disabled before adoption");
+    assert.equal(
+      emulator.getUser("alan@example.com")?.userStatus,
+      "Disabled",
+      "alan was Disabled before adoption",
+    );
   });
 
   it("a user deleted from CAS leaves the state on refresh", async () => {
@@ -252,7 +274,10 @@ describe("UserStatus through the real plugin (e2e)", function () {
       .up(goal("edsger", { email: "edsger@example.com", status: "Disabled" }))
       .catch((err: Error) => err);
     assert.ok(created instanceof Error, "a deleted user cannot be adopted");
-    const refreshed = await engine.refresh({ ...states.get("ada")!, outputs: { ...states.get("ada")!.outputs, email: "edsger@example.com" } });
+    const refreshed = await engine.refresh({
+      ...states.get("ada")!,
+      outputs: { ...states.get("ada")!.outputs, email: "edsger@example.com" },
+    });
     assert.equal(refreshed, undefined);
   });
 
@@ -289,12 +314,19 @@ describe("UserStatus with bad credentials (e2e)", function () {
   });
 
   async function attempt(config: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-    const plugin = await startPlugin({ cwd: ROOT, env: { SECURID_API_KEY_FILE: "", SECURID_API_KEY: "", ...env } });
+    const plugin = await startPlugin({
+      cwd: ROOT,
+      env: { SECURID_API_KEY_FILE: "", SECURID_API_KEY: "", ...env },
+    });
     try {
       await plugin.configure(config);
       const engine = new Engine(plugin);
       const result = await engine
-        .up({ type: TYPE, name: "ada", inputs: { email: "ada@example.com", status: "Disabled", __provider: provider } })
+        .up({
+          type: TYPE,
+          name: "ada",
+          inputs: { email: "ada@example.com", status: "Disabled", __provider: provider },
+        })
         .then(
           () => undefined,
           (err: Error) => err,

@@ -40,15 +40,55 @@ describe("UserStatus check", () => {
   });
 
   const cases: [string, Record<string, unknown>, string, RegExp][] = [
-    ["a lowercase status", { email: "a@example.com", status: "disabled" }, "status", /status must be "Enabled" or "Disabled", got "disabled" \(values are case-sensitive: use "Disabled"\)/],
-    ["an unknown status", { email: "a@example.com", status: "Locked" }, "status", /status must be "Enabled" or "Disabled", got "Locked"/],
-    ["a missing status", { email: "a@example.com" }, "status", /status is required: set it to "Enabled" or "Disabled"/],
-    ["a missing email", { status: "Enabled" }, "email", /email is required: set it to the user's email address/],
-    ["an email without @", { email: "jane.doe", status: "Enabled" }, "email", /email must be an email address such as "jane.doe@example.com", got "jane.doe"/],
+    [
+      "a lowercase status",
+      { email: "a@example.com", status: "disabled" },
+      "status",
+      /status must be "Enabled" or "Disabled", got "disabled" \(values are case-sensitive: use "Disabled"\)/,
+    ],
+    [
+      "an unknown status",
+      { email: "a@example.com", status: "Locked" },
+      "status",
+      /status must be "Enabled" or "Disabled", got "Locked"/,
+    ],
+    [
+      "a missing status",
+      { email: "a@example.com" },
+      "status",
+      /status is required: set it to "Enabled" or "Disabled"/,
+    ],
+    [
+      "a missing email",
+      { status: "Enabled" },
+      "email",
+      /email is required: set it to the user's email address/,
+    ],
+    [
+      "an email without @",
+      { email: "jane.doe", status: "Enabled" },
+      "email",
+      /email must be an email address such as "jane.doe@example.com", got "jane.doe"/,
+    ],
     ["a numeric email", { email: 42, status: "Enabled" }, "email", /got 42/],
-    ["a bad onDelete", { email: "a@example.com", status: "Enabled", onDelete: "delete" }, "onDelete", /onDelete must be "keep" or "restore", got "delete"/],
-    ["a non-boolean searchUnsynched", { email: "a@example.com", status: "Enabled", searchUnsynched: "true" }, "searchUnsynched", /searchUnsynched must be true or false, got "true"/],
-    ["a misspelt property", { email: "a@example.com", status: "Enabled", stauts: "Disabled" }, "stauts", /unknown property "stauts": the properties are email, status, searchUnsynched, onDelete/],
+    [
+      "a bad onDelete",
+      { email: "a@example.com", status: "Enabled", onDelete: "delete" },
+      "onDelete",
+      /onDelete must be "keep" or "restore", got "delete"/,
+    ],
+    [
+      "a non-boolean searchUnsynched",
+      { email: "a@example.com", status: "Enabled", searchUnsynched: "true" },
+      "searchUnsynched",
+      /searchUnsynched must be true or false, got "true"/,
+    ],
+    [
+      "a misspelt property",
+      { email: "a@example.com", status: "Enabled", stauts: "Disabled" },
+      "stauts",
+      /unknown property "stauts": the properties are email, status, searchUnsynched, onDelete/,
+    ],
   ];
   for (const [what, news, property, reason] of cases) {
     it(`names the property, the problem and the fix for ${what}`, async () => {
@@ -73,14 +113,21 @@ describe("UserStatus check", () => {
 });
 
 describe("UserStatus diff", () => {
-  const news = { email: "jane.doe@example.com", status: "Enabled" as const, searchUnsynched: false, onDelete: "keep" as const };
+  const news = {
+    email: "jane.doe@example.com",
+    status: "Enabled" as const,
+    searchUnsynched: false,
+    onDelete: "keep" as const,
+  };
 
   it("reports no change when the observed status is the desired one, with changes set explicitly", async () => {
     assert.deepEqual(await provider.diff("u-1", olds, news), { changes: false });
   });
 
   it("compares emails case-insensitively", async () => {
-    assert.deepEqual(await provider.diff("u-1", olds, { ...news, email: "JANE.DOE@EXAMPLE.COM" }), { changes: false });
+    assert.deepEqual(await provider.diff("u-1", olds, { ...news, email: "JANE.DOE@EXAMPLE.COM" }), {
+      changes: false,
+    });
   });
 
   it("replaces the resource when the email changes", async () => {
@@ -95,9 +142,13 @@ describe("UserStatus diff", () => {
 
   it("treats a user pending deletion as already Disabled", async () => {
     const pending = { ...olds, status: "Enabled", markDeleted: true };
-    assert.deepEqual(await provider.diff("u-1", pending, { ...news, status: "Disabled" }), { changes: false });
+    assert.deepEqual(await provider.diff("u-1", pending, { ...news, status: "Disabled" }), {
+      changes: false,
+    });
     const reported = { ...olds, status: "Pending Deletion", markDeleted: false };
-    assert.deepEqual(await provider.diff("u-1", reported, { ...news, status: "Disabled" }), { changes: false });
+    assert.deepEqual(await provider.diff("u-1", reported, { ...news, status: "Disabled" }), {
+      changes: false,
+    });
   });
 
   it("updates (without any request) when only onDelete changes", async () => {
