@@ -44,18 +44,9 @@ function locateEntry(): EntryLocation {
  * plugin, and the environment is read there too.
  */
 export function thinProvider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
-  const location = locateEntry();
-  const load = (): ProviderEntry => {
-    const tsNode = location.tsNode;
-    if (tsNode) {
-      const registered = globalThis as { __pulumiSecuridTsNode?: boolean };
-      if (!registered.__pulumiSecuridTsNode) {
-        registered.__pulumiSecuridTsNode = true;
-        require(tsNode.register).register({ transpileOnly: true, project: tsNode.project });
-      }
-    }
-    return require(location.entry);
-  };
+  const { entry, tsNode } = locateEntry();
+  // Only the loader chosen here is serialized: an installed package carries no TypeScript branch.
+  const load = tsNode ? typeScriptLoader(entry, tsNode) : (): ProviderEntry => require(entry);
   return {
     configure: async (req) => load().configure(kind, (key) => req.config.get(key)),
     check: (olds, news) => load().provider(kind).check(olds, news),
@@ -64,6 +55,18 @@ export function thinProvider(kind: ResourceKind): pulumi.dynamic.ResourceProvide
     read: (id, props) => load().provider(kind).read(id, props),
     update: (id, olds, news) => load().provider(kind).update(id, olds, news),
     delete: (id, props) => load().provider(kind).delete(id, props),
+  };
+}
+
+/** Loads this repository's TypeScript sources in the plugin process (examples and tests only). */
+function typeScriptLoader(entry: string, tsNode: { register: string; project: string }): () => ProviderEntry {
+  return () => {
+    const registered = globalThis as { __pulumiSecuridTsNode?: boolean };
+    if (!registered.__pulumiSecuridTsNode) {
+      registered.__pulumiSecuridTsNode = true;
+      require(tsNode.register).register({ transpileOnly: true, project: tsNode.project });
+    }
+    return require(entry);
   };
 }
 
