@@ -128,6 +128,7 @@ export async function runCli(
     `  pulumi config set securid:oauthIssuerUrl ${client.issuerUrl}`,
     `  pulumi config set securid:oauthClientId ${client.clientId}`,
     `  pulumi config set securid:oauthPrivateKeyFile ${jwkFile}`,
+    `  pulumi config set securid:adminRestApiUrl ${emulator.url}`,
     `Nexus:`,
     `  pulumi config set nexus:baseUrl ${emulator.nexusUrl}`,
     `  pulumi config set nexus:username ${nexus.username}`,
