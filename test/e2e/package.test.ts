@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startEmulator, type Emulator } from "../../src/emulator";
-import { Engine, dynamicType, findSecrets, serializeProvider, startPlugin } from "./harness";
+import { Engine, dynamicType, findSecrets, startPlugin } from "./harness";
 
 const ROOT = path.resolve(__dirname, "../..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -18,22 +18,23 @@ function run(args: string[], cwd: string): string {
   return execFileSync(npm, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
+/** The lowest @pulumi/pulumi the peer dependency allows (dynamic-provider `configure` came in 3.139). */
+const MINIMUM_PULUMI = (
+  require("../../package.json") as { peerDependencies: Record<string, string> }
+).peerDependencies["@pulumi/pulumi"].match(/>=\s*([0-9.]+)/)![1];
+const CURRENT_PULUMI = (require("@pulumi/pulumi/package.json") as { version: string }).version;
+
 describe("the packed package, installed into a program (e2e)", function () {
-  this.timeout(240_000);
+  this.timeout(300_000);
 
   let work: string;
-  let app: string;
+  let tarball: string;
   let emulator: Emulator;
+  let keyFile: string;
 
-  before(function () {
-    work = mkdtempSync(path.join(tmpdir(), "securid-pkg-"));
-    app = path.join(work, "app");
+  function installApp(name: string, pulumiVersion: string): string {
+    const app = path.join(work, name);
     mkdirSync(app);
-    const packed = JSON.parse(run(["pack", "--json", "--pack-destination", work], ROOT)) as {
-      filename: string;
-    }[];
-    const tarball = path.join(work, packed[0].filename);
-    const pulumiVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
     writeFileSync(
       path.join(app, "package.json"),
       JSON.stringify({
@@ -43,6 +44,22 @@ describe("the packed package, installed into a program (e2e)", function () {
       }),
     );
     run(["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], app);
+    return app;
+  }
+
+  before(async function () {
+    work = mkdtempSync(path.join(tmpdir(), "securid-pkg-"));
+    const packed = JSON.parse(run(["pack", "--json", "--pack-destination", work], ROOT)) as {
+      filename: string;
+    }[];
+    tarball = path.join(work, packed[0].filename);
+    emulator = await startEmulator({
+      users: [
+        { emailAddress: "ada@example.com", userStatus: "Enabled" },
+        { emailAddress: "alan@example.com", userStatus: "Enabled" },
+      ],
+    });
+    keyFile = await emulator.writeKeyFile(work);
   });
 
   after(async () => {
@@ -50,54 +67,50 @@ describe("the packed package, installed into a program (e2e)", function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("ships only dist/, the README, the changelog and the licence, with type declarations", () => {
-    const pkg = path.join(app, "node_modules", "pulumi-securid");
-    const files = execFileSync("find", [".", "-type", "f", "-not", "-path", "./node_modules/*"], {
-      cwd: pkg,
-      encoding: "utf8",
-    })
-      .split("\n")
-      .filter(Boolean);
-    assert.ok(files.includes("./dist/index.d.ts"));
-    assert.ok(files.includes("./dist/resources/provider-entry.js"));
-    assert.deepEqual(
-      files.filter((f) => !/^\.\/(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(f)),
-      [],
-    );
-    assert.ok(!files.some((f) => f.startsWith("./dist/test") || (f.endsWith(".ts") && !f.endsWith(".d.ts"))));
-  });
+  describe(`with @pulumi/pulumi ${CURRENT_PULUMI}`, () => {
+    let app: string;
+    before(() => {
+      app = installApp("current", CURRENT_PULUMI);
+    });
 
-  it("type-checks a consumer program with node10 and node16 module resolution", () => {
-    writeFileSync(
-      path.join(app, "index.ts"),
-      [
-        'import * as pulumi from "@pulumi/pulumi";',
-        'import { UserStatus, UserSync, NexusUserSync, getUserOutput, searchUsers, hasErrorCode } from "pulumi-securid";',
-        'import { startEmulator } from "pulumi-securid/emulator";',
-        'const sync = new UserSync("s", { email: "a@example.com", triggers: ["v1"] });',
-        'const s = new UserStatus("u", { email: "a@example.com", status: "Disabled" }, { dependsOn: [sync] });',
-        'new NexusUserSync("n", { userId: "u1", audience: "a", attributes: { upn: "a@example.com" }, connection: { connectionId: "c" }, clientUpnKey: "upn" });',
-        "export const status: pulumi.Output<string> = s.status;",
-        'export const user = getUserOutput({ email: "a@example.com" }).email;',
-        "void searchUsers; void hasErrorCode; void startEmulator;",
-      ].join("\n"),
-    );
-    const tsc = require.resolve("typescript/bin/tsc");
-    for (const resolution of [
-      ["--module", "commonjs", "--moduleResolution", "node10"],
-      ["--module", "node16", "--moduleResolution", "node16"],
-    ]) {
-      execFileSync(
-        process.execPath,
-        [tsc, "--noEmit", "--strict", "--skipLibCheck", "--types", "node", ...resolution, "index.ts"],
-        { cwd: app, encoding: "utf8" },
+    it("ships only dist/, the README, the changelog and the licence, with type declarations", () => {
+      const pkg = path.join(app, "node_modules", "pulumi-securid");
+      const files = execFileSync("find", [".", "-type", "f", "-not", "-path", "./node_modules/*"], {
+        cwd: pkg,
+        encoding: "utf8",
+      })
+        .split("\n")
+        .filter(Boolean);
+      assert.ok(files.includes("./dist/index.d.ts"));
+      assert.ok(files.includes("./dist/resources/provider-entry.js"));
+      assert.deepEqual(
+        files.filter((f) => !/^\.\/(dist\/|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(f)),
+        [],
       );
-    }
+    });
+
+    it("type-checks a consumer program with node10 and node16 module resolution", () => {
+      typeCheckConsumer(app);
+    });
+
+    it("runs through the real plugin from node_modules with a small, portable __provider", async () => {
+      await runThroughPlugin(app, "ada@example.com");
+    });
   });
 
-  it("runs through the real plugin from node_modules with a small, portable __provider", async () => {
-    emulator = await startEmulator({ users: [{ emailAddress: "ada@example.com", userStatus: "Enabled" }] });
-    const keyFile = await emulator.writeKeyFile(work);
+  describe(`with the minimum supported @pulumi/pulumi ${MINIMUM_PULUMI}`, () => {
+    it("runs through that version's plugin, serialized by that version's SDK", async () => {
+      const app = installApp("minimum", MINIMUM_PULUMI);
+      const installedPulumi = JSON.parse(
+        readFileSync(path.join(app, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+      ) as { version: string };
+      assert.equal(installedPulumi.version, MINIMUM_PULUMI);
+      await runThroughPlugin(app, "alan@example.com");
+    });
+  });
+
+  /** Serializes the installed package's provider with the app's own SDK, then create + no-op + refresh + delete. */
+  async function runThroughPlugin(app: string, email: string): Promise<void> {
     const installed = path.join(
       app,
       "node_modules",
@@ -107,7 +120,13 @@ describe("the packed package, installed into a program (e2e)", function () {
       "thin-provider.js",
     );
     const { providerFor } = require(installed) as typeof import("../../src/resources/thin-provider");
-    const provider = await serializeProvider(providerFor("UserStatus"));
+    const sdk = require(
+      path.join(app, "node_modules", "@pulumi", "pulumi"),
+    ) as typeof import("@pulumi/pulumi");
+    // What `new dynamic.Resource(...)` does with the provider object: serialize a function returning it.
+    const object = providerFor("UserStatus");
+    const serialized = await sdk.runtime.serializeFunction(() => object, { allowSecrets: true });
+    const provider = serialized.text;
     console.log(
       `      __provider from the installed package: ${provider.length} bytes per copy (2 copies per resource)`,
     );
@@ -124,18 +143,59 @@ describe("the packed package, installed into a program (e2e)", function () {
     try {
       await plugin.configure({ "securid:apiKeyFile": keyFile });
       const engine = new Engine(plugin);
-      const type = dynamicType("securid", "UserStatus");
-      const created = await engine.up({
-        type,
-        name: "ada",
-        inputs: { email: "ada@example.com", status: "Disabled", __provider: provider },
-      });
+      const goal = {
+        type: dynamicType("securid", "UserStatus"),
+        name: email,
+        inputs: { email, status: "Disabled", __provider: provider },
+      };
+      const created = await engine.up(goal);
       assert.equal(created.state.outputs.status, "Disabled");
-      assert.equal(emulator.getUser("ada@example.com")?.userStatus, "Disabled");
+      assert.equal(emulator.getUser(email)?.userStatus, "Disabled");
+      const writes = emulator.stats().writes;
+      assert.equal((await engine.up(goal, created.state)).op, "same");
+      const refreshed = await engine.refresh(created.state);
+      assert.equal(refreshed?.outputs.status, "Disabled");
+      await engine.destroy(created.state);
+      assert.equal(emulator.stats().writes, writes, "no write after the create");
       const key = JSON.parse(readFileSync(keyFile, "utf8")) as { accessKey: string };
-      assert.deepEqual(findSecrets(created.state, [key.accessKey.split("\n")[1]]), []);
+      assert.deepEqual(findSecrets([created.state, refreshed], [key.accessKey.split("\n")[1]]), []);
     } finally {
       await plugin.stop();
     }
-  });
+  }
 });
+
+function typeCheckConsumer(app: string): void {
+  writeFileSync(
+    path.join(app, "index.ts"),
+    [
+      'import * as pulumi from "@pulumi/pulumi";',
+      'import { UserStatus, UserSync, NexusUserSync, getUserOutput, searchUsers, hasErrorCode } from "pulumi-securid";',
+      'import { startEmulator } from "pulumi-securid/emulator";',
+      'import { createCasClient } from "pulumi-securid/client";',
+      'const sync = new UserSync("s", { email: "a@example.com", triggers: ["v1"] });',
+      'const s = new UserStatus("u", { email: "a@example.com", status: "Disabled" }, { dependsOn: [sync] });',
+      'new NexusUserSync("n", { userId: "u1", audience: "a", attributes: { upn: "a@example.com" }, connection: { connectionId: "c" }, clientUpnKey: "upn" });',
+      "export const status: pulumi.Output<string> = s.status;",
+      'export const user = getUserOutput({ email: "a@example.com" }).email;',
+      "void searchUsers; void hasErrorCode; void startEmulator; void createCasClient;",
+    ].join("\n"),
+  );
+  const tsc = require.resolve("typescript/bin/tsc");
+  for (const resolution of [
+    ["--module", "commonjs", "--moduleResolution", "node10"],
+    ["--module", "node16", "--moduleResolution", "node16"],
+  ]) {
+    try {
+      execFileSync(
+        process.execPath,
+        [tsc, "--noEmit", "--strict", "--skipLibCheck", "--types", "node", ...resolution, "index.ts"],
+        { cwd: app, encoding: "utf8" },
+      );
+    } catch (err) {
+      assert.fail(
+        `consumer type-check (${resolution.join(" ")}) failed:\n${(err as { stdout?: string }).stdout}`,
+      );
+    }
+  }
+}
