@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { InvalidInputError } from "../errors";
 import { programCasClient } from "./program-context";
 import { toSecurIdUser, type SecurIdUser } from "./user";
 
@@ -18,18 +19,42 @@ export interface GetUserOutputArgs {
   searchUnsynched?: pulumi.Input<boolean>;
 }
 
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/** Checks the arguments before anything is read or sent. */
+function checkArgs(args: GetUserArgs): { email: string; searchUnsynched: boolean } {
+  const email = typeof args?.email === "string" ? args.email.trim() : args?.email;
+  if (typeof email !== "string" || !EMAIL.test(email)) {
+    throw new InvalidInputError(
+      `getUser: email must be an email address such as "jane.doe@example.com", got ${JSON.stringify(email) ?? "nothing"}.`,
+    );
+  }
+  const searchUnsynched = args.searchUnsynched ?? false;
+  if (typeof searchUnsynched !== "boolean") {
+    throw new InvalidInputError(
+      `getUser: searchUnsynched must be true or false, got ${JSON.stringify(searchUnsynched)}.`,
+    );
+  }
+  return { email, searchUnsynched };
+}
+
 /**
- * Finds one CAS user by email (User Details API), in the program: credentials come from the stack
- * config (`securid:*`), then from the `SECURID_*` environment variables. A user who does not exist
- * is an error with code `ERR_USER_NOT_FOUND`.
+ * Finds one CAS user by email (User Details API, one request), in the program: credentials come
+ * from the stack config (`securid:*`), then from the `SECURID_*` environment variables, as for the
+ * resources. A user who does not exist is an error with code `ERR_USER_NOT_FOUND`. Like every
+ * function, it runs on `pulumi preview` too.
  */
 export async function getUser(args: GetUserArgs): Promise<SecurIdUser> {
+  const { email, searchUnsynched } = checkArgs(args);
   const cas = await programCasClient();
-  const user = await cas.users.lookupUser(args.email, { searchUnsynched: args.searchUnsynched ?? false });
+  const user = await cas.users.lookupUser(email, { searchUnsynched });
   return toSecurIdUser(user);
 }
 
-/** {@link getUser} with `Input` arguments and an `Output` result. */
+/**
+ * {@link getUser} with `Input` arguments and an `Output` result. While an argument is unknown (a
+ * preview, before the resource it comes from exists), nothing is sent and the result is unknown.
+ */
 export function getUserOutput(args: GetUserOutputArgs): pulumi.Output<SecurIdUser> {
   return pulumi.output(args).apply((a) => getUser({ email: a.email, searchUnsynched: a.searchUnsynched }));
 }

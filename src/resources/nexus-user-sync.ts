@@ -72,17 +72,22 @@ function checkAttributes(check: InputChecker, value: unknown): NexusAttribute[] 
     check.fail("attributes", `attributes is required: the identity provider's claims, e.g. ${example}`);
     return undefined;
   }
+  // Attribute values are personal data: no message below shows a value, only keys and positions.
   let list: unknown[];
+  let at: (index: number, key: string) => string;
   if (Array.isArray(value)) {
     list = value;
+    at = (index) => `attributes[${index}]`;
   } else if (typeof value === "object") {
+    // A map has no order once it crosses the engine: it is sent sorted by key (code-unit order).
     list = Object.entries(value as Record<string, unknown>)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, v]) => ({ key, value: v }));
+    at = (_index, key) => `attributes.${key}`;
   } else {
     check.fail(
       "attributes",
-      `attributes must be a list of {key, value} or a map of strings, e.g. ${example}; got ${show(value)}`,
+      `attributes must be a list of {key, value} or a map of strings, e.g. ${example}; got a ${typeof value}`,
     );
     return undefined;
   }
@@ -94,16 +99,23 @@ function checkAttributes(check: InputChecker, value: unknown): NexusAttribute[] 
       attributes.push(item as NexusAttribute);
       continue;
     }
-    if (!entry || typeof entry !== "object" || typeof entry.key !== "string" || entry.key.trim() === "") {
+    if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
+      check.fail("attributes", `attributes[${index}] must be an object { key: "upn", value: "..." }`);
+      return undefined;
+    }
+    if (typeof entry.key !== "string" || entry.key.trim() === "") {
       check.fail(
         "attributes",
         `attributes[${index}] must have a non-empty string key, e.g. { key: "upn", value: "..." }`,
       );
       return undefined;
     }
+    const where = at(index, entry.key);
     if (typeof entry.value !== "string") {
-      // Values can be personal data: the message names the key, never the value.
-      check.fail("attributes", `attributes[${index}] (key ${show(entry.key)}) must have a string value`);
+      check.fail(
+        "attributes",
+        `${where} (key ${show(entry.key)}) must have a string value, got ${entry.value === null ? "null" : `a ${typeof entry.value}`}: convert it to a string`,
+      );
       return undefined;
     }
     if (seen.has(entry.key)) {
@@ -115,7 +127,7 @@ function checkAttributes(check: InputChecker, value: unknown): NexusAttribute[] 
     if (extra.length > 0) {
       check.fail(
         "attributes",
-        `attributes[${index}] has unknown properties ${extra.join(", ")}: only key and value are sent`,
+        `${where} has unknown properties ${extra.join(", ")}: only key and value are sent`,
       );
       return undefined;
     }
@@ -127,8 +139,12 @@ function checkAttributes(check: InputChecker, value: unknown): NexusAttribute[] 
 function checkConnection(check: InputChecker, value: unknown): NexusUserSyncInputs["connection"] | undefined {
   if (isUnknown(value)) return value as unknown as NexusUserSyncInputs["connection"];
   const example = '{ connectionId: "con_123", groups: ["Sales"] }';
-  if (value === undefined || value === null || typeof value !== "object" || Array.isArray(value)) {
-    check.fail("connection", `connection is required: an object such as ${example}, got ${show(value)}`);
+  if (value === undefined || value === null) {
+    check.fail("connection", `connection is required: an object such as ${example}`);
+    return undefined;
+  }
+  if (typeof value !== "object" || Array.isArray(value)) {
+    check.fail("connection", `connection must be an object such as ${example}, got ${show(value)}`);
     return undefined;
   }
   const { connectionId, groups, ...rest } = value as { connectionId?: unknown; groups?: unknown };
@@ -222,17 +238,21 @@ export function nexusUserSyncProvider(ctx: ProviderContext) {
         clientUpnKey: inputs.clientUpnKey,
       }),
     );
+    // Names and counts only: attribute values and the UPN are personal data.
+    const roles = (answer.roles ?? []).map((r) => r.name).filter((n): n is string => typeof n === "string");
     ctx.log(
-      `nexus: synchronized user ${inputs.userId} for ${inputs.audience} (${inputs.attributes.length} attributes)`,
+      `nexus: synchronized user ${inputs.userId} for ${inputs.audience} (${inputs.attributes.length} attributes, roles: ${roles.join(", ") || "none"})`,
     );
+    // The output userId stays the one configured (the resource id, compared by `diff`), even if
+    // Nexus spells it differently in its answer: otherwise every later `up` would plan a replacement.
     return defined({
       ...inputs,
-      userId: answer.userId || inputs.userId,
+      userId: inputs.userId,
       displayName: answer.displayName,
       givenName: answer.givenName,
       familyName: answer.familyName,
       isAuthenticated: answer.isAuthenticated ?? null,
-      roles: (answer.roles ?? []).map((r) => r.name).filter((n): n is string => typeof n === "string"),
+      roles,
       upn: upnOf(inputs),
     });
   }
@@ -287,10 +307,29 @@ export function nexusUserSyncProvider(ctx: ProviderContext) {
 export type NexusUserSyncProvider = ReturnType<typeof nexusUserSyncProvider>;
 
 /**
- * Runs ECI Nexus `SyncUserIdentity` for one user: refreshes the Nexus user's identity, groups and UPN
- * from an identity provider's claims, on create and once per change of any input.
+ * Runs ECI Nexus `SyncUserIdentity` (`PUT /v1/users/{userId}/$sync`) for one user: refreshes the
+ * Nexus user's identity, groups and UPN from an identity provider's claims, on create and once per
+ * change of any input; an `up` where nothing changed sends nothing. Inputs are validated in `check`
+ * (nothing is sent for invalid ones).
  *
- * Nexus has no side-effect-free read of a user, so `pulumi refresh` keeps the state as it is.
+ * Configuration (stack config, else the environment): `nexus:baseUrl` (`NEXUS_BASE_URL`, required),
+ * and either HTTP Basic `nexus:username` + `nexus:password` (secret), or `nexus:bearerToken` +
+ * `nexus:applicationToken` (secret) with `nexus:applicationTokenHeader` (default `ApplicationToken`).
+ *
+ * Attribute values and the UPN are personal data: they are stored as secrets. Nexus has no
+ * side-effect-free read of a user, so `pulumi refresh` keeps the state as the last sync left it;
+ * removing the resource sends nothing.
+ *
+ * @example
+ * ```ts
+ * new NexusUserSync("jane-nexus", {
+ *   userId: "auth0|5f7c8ec7c33c6c004bbafe82",
+ *   audience: "https://api.example.com",
+ *   attributes: { upn: "jane.doe@corp.example.com", given_name: "Jane", family_name: "Doe" },
+ *   connection: { connectionId: "con_123", groups: ["Sales"] },
+ *   clientUpnKey: "upn",
+ * });
+ * ```
  */
 export class NexusUserSync extends pulumi.dynamic.Resource {
   /** The Nexus user id. */
@@ -310,6 +349,11 @@ export class NexusUserSync extends pulumi.dynamic.Resource {
   /** The attributes sent, as an ordered list. Secret. */
   declare readonly attributes: pulumi.Output<NexusAttribute[]>;
 
+  /**
+   * @param name The unique name of the resource in the stack.
+   * @param args The user, the audience and the identity provider's claims.
+   * @param opts Resource options.
+   */
   constructor(name: string, args: NexusUserSyncArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       providerFor("NexusUserSync"),

@@ -2,20 +2,27 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CasUser } from "../client";
 import { hasErrorCode, SecurIdError, UserNotFoundError } from "../errors";
 import type { ProviderContext } from "./context";
-import { canonicalJson, defined, InputChecker, isUnknown, sameEmail, show } from "./inputs";
+import { canonicalJson, defined, InputChecker, isUnknown, sameEmail, show, UNKNOWN } from "./inputs";
 import { providerFor } from "./thin-provider";
 
 /** The arguments of a {@link UserSync}. Set exactly one of `email` and `userId`. */
 export interface UserSyncArgs {
-  /** The user's email address (looked up first, compared case-insensitively). */
+  /**
+   * The user's email address, as known to CAS (compared case-insensitively). The user is looked up
+   * first (one more request), which also gives `statusBefore`. Changing it to another user replaces the
+   * resource: the new user is synchronized.
+   */
   email?: pulumi.Input<string>;
-  /** The CAS user id, when known (saves the lookup). */
+  /** The CAS user id, when known: saves the lookup, but `statusBefore` is then unknown on create. */
   userId?: pulumi.Input<string>;
-  /** With `email`: also look in the identity source for a user not yet synchronized. Default `false`. */
+  /**
+   * With `email`: also look in the identity source for a user not yet synchronized to CAS. Default
+   * `false`. Not allowed with `userId`.
+   */
   searchUnsynched?: pulumi.Input<boolean>;
   /**
-   * Any JSON values: the sync runs again whenever they change (for example an HR record's version),
-   * and on no other `pulumi up`.
+   * Any JSON values, e.g. an HR record's version: the sync runs again when they change (compared as
+   * JSON, object keys in any order), and on no other `pulumi up`.
    */
   triggers?: pulumi.Input<pulumi.Input<unknown>[]>;
 }
@@ -44,40 +51,60 @@ export interface UserSyncOutputs {
 
 const INPUT_NAMES = ["email", "userId", "searchUnsynched", "triggers"] as const;
 
-/** The status a user has for the purpose of "did the sync change it": deletion counts. */
-function effectiveStatus(user: { userStatus: string; markDeleted?: boolean | null }): string {
-  return user.markDeleted === true ? `${user.userStatus} (pending deletion)` : user.userStatus;
+/** The value of `statusBefore`/`statusAfter` for a user pending deletion, whatever its `userStatus`. */
+export const PENDING_DELETION = "Pending Deletion";
+
+/**
+ * The status a user has for the purpose of "did the sync change it": `Enabled`, `Disabled`, or
+ * `Pending Deletion` for a user marked for deletion (shown either as `markDeleted: true` or as that
+ * `userStatus`, depending on the tenant), so that being marked for deletion counts as a change.
+ */
+export function effectiveStatus(user: { userStatus: string; markDeleted?: boolean | null }): string {
+  return user.markDeleted === true || user.userStatus === PENDING_DELETION
+    ? PENDING_DELETION
+    : user.userStatus;
+}
+
+/** Whether a value is given (the engine sends `null` for an input set to `undefined` in some paths). */
+function given(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }
 
 /** The dynamic provider of {@link UserSync}, run by the plugin process. */
 export function userSyncProvider(ctx: ProviderContext) {
   function validate(news: Record<string, unknown>): pulumi.dynamic.CheckResult<UserSyncInputs> {
     const check = new InputChecker("UserSync", news);
-    const hasEmail = news.email !== undefined && news.email !== null;
-    const hasUserId = news.userId !== undefined && news.userId !== null;
+    const hasEmail = given(news.email);
+    const hasUserId = given(news.userId);
     let email: string | undefined;
     let userId: string | undefined;
     if (hasEmail && hasUserId) {
-      check.fail("userId", "set either email or userId, not both: remove one of them");
+      check.fail(
+        "userId",
+        "set either email or userId, not both: keep email (looked up first) or userId (no lookup)",
+      );
     } else if (!hasEmail && !hasUserId) {
       check.fail(
         "email",
-        'email or userId is required: set email to the user\'s address, e.g. "jane.doe@example.com"',
+        'email or userId is required: set email to the user\'s address, e.g. "jane.doe@example.com", or userId to the CAS user id',
       );
     } else if (hasEmail) {
       email = check.email("email");
     } else {
       userId = check.string("userId", { required: true, example: "f85b6e95-f41f-45b4-bc84-559fead6460c" });
     }
-    const searchUnsynched = check.boolean("searchUnsynched", false);
-    if (searchUnsynched && hasUserId) {
+    // An unknown value (preview) stays unknown: `diff` then plans an update rather than guessing.
+    const searchUnsynched = isUnknown(news.searchUnsynched)
+      ? (UNKNOWN as unknown as boolean)
+      : check.boolean("searchUnsynched", false);
+    if (searchUnsynched === true && hasUserId) {
       check.fail(
         "searchUnsynched",
-        "searchUnsynched applies to an email lookup: remove it or use email instead of userId",
+        "searchUnsynched applies to an email lookup: remove it, or use email instead of userId",
       );
     }
     const triggers = news.triggers;
-    if (triggers !== undefined && triggers !== null && !isUnknown(triggers) && !Array.isArray(triggers)) {
+    if (given(triggers) && !isUnknown(triggers) && !Array.isArray(triggers)) {
       check.fail("triggers", `triggers must be a list of values, e.g. ["v42"], got ${show(triggers)}`);
     }
     check.noOthers(INPUT_NAMES);
@@ -87,7 +114,7 @@ export function userSyncProvider(ctx: ProviderContext) {
         email,
         userId,
         searchUnsynched,
-        triggers: triggers === null ? undefined : (triggers as unknown[] | undefined),
+        triggers: given(triggers) ? (triggers as unknown[]) : undefined,
       }),
     };
   }
@@ -106,19 +133,25 @@ export function userSyncProvider(ctx: ProviderContext) {
       return await cas.users.lookupUser(email, { searchUnsynched });
     } catch (err) {
       if (hasErrorCode(err, "ERR_USER_NOT_FOUND")) {
-        throw new UserNotFoundError(`No CAS user has the email ${email}.`, {
-          user: email,
-          cause: err,
-          hint: searchUnsynched
-            ? "Check the address: neither CAS nor its identity sources know it."
-            : "Check the address, or set `searchUnsynched: true` if the user is in the identity source but not yet synchronized.",
-        });
+        throw new UserNotFoundError(
+          `UserSync: no CAS user has the email ${email}; nothing was synchronized.`,
+          {
+            user: email,
+            cause: err,
+            hint: searchUnsynched
+              ? "Check the address: neither CAS nor its identity sources know it."
+              : "Check the address, or set `searchUnsynched: true` if the user is in the identity source but not yet synchronized to CAS.",
+          },
+        );
       }
       throw err;
     }
   }
 
-  /** Runs the sync and reports what it did to the user's status. */
+  /**
+   * Runs the sync (one request) and reports what it did to the user's status. The outputs come from the
+   * sync's answer, which is the whole user after the sync: no lookup afterwards.
+   */
   async function sync(
     inputs: UserSyncInputs,
     userId: string,
@@ -129,9 +162,12 @@ export function userSyncProvider(ctx: ProviderContext) {
     const user = await cas.users.syncUser(userId, { email });
     const after = effectiveStatus(user);
     const changed = statusBefore === undefined ? null : statusBefore !== after;
-    const what = changed
-      ? `status ${statusBefore} -> ${after}`
-      : `status ${after}${changed === null ? "" : " (unchanged)"}`;
+    const what =
+      changed === true
+        ? `status changed ${statusBefore} -> ${after}`
+        : changed === false
+          ? `status ${after} (unchanged)`
+          : `status ${after}`;
     ctx.log(
       `securid: synchronized ${user.emailAddress} (${user.id}) from ${user.identitySource ?? "its identity source"}: ${what}`,
     );
@@ -149,17 +185,25 @@ export function userSyncProvider(ctx: ProviderContext) {
     });
   }
 
+  /** Whether the new inputs name the user of the state (unknown values do not, until known). */
   function sameUser(olds: UserSyncOutputs, news: UserSyncInputs): boolean {
     if (isUnknown(news.email) || isUnknown(news.userId)) return false;
     if (news.email !== undefined) return sameEmail(olds.email, news.email);
     return olds.userId === news.userId;
   }
 
+  const sameTriggers = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+
   return {
     async check(_olds: unknown, news: Record<string, unknown>) {
       return validate(news);
     },
 
+    /**
+     * Another user: replace (the new user is synchronized on create). Other triggers: update (one sync).
+     * Only `searchUnsynched` changed: update without request. Anything else, including drift of the
+     * user's status: no change, so a no-op `up` sends nothing.
+     */
     async diff(_id: string, olds: UserSyncOutputs, news: UserSyncInputs): Promise<pulumi.dynamic.DiffResult> {
       if (!sameUser(olds, news)) {
         return {
@@ -168,9 +212,9 @@ export function userSyncProvider(ctx: ProviderContext) {
           deleteBeforeReplace: false,
         };
       }
-      const triggersChanged =
-        isUnknown(news.triggers) || canonicalJson(olds.triggers) !== canonicalJson(news.triggers);
-      const settingsChanged = Boolean(olds.searchUnsynched) !== Boolean(news.searchUnsynched);
+      const triggersChanged = !sameTriggers(olds.triggers, news.triggers);
+      const settingsChanged =
+        isUnknown(news.searchUnsynched) || Boolean(olds.searchUnsynched) !== Boolean(news.searchUnsynched);
       return { changes: triggersChanged || settingsChanged };
     },
 
@@ -181,6 +225,7 @@ export function userSyncProvider(ctx: ProviderContext) {
         const outs = await sync(inputs, user.id, user.emailAddress, effectiveStatus(user));
         return { id: outs.userId, outs };
       }
+      // No call reads a user by id without side effects: statusBefore is unknown.
       const outs = await sync(inputs, inputs.userId as string, undefined, undefined);
       return { id: outs.userId, outs };
     },
@@ -191,15 +236,21 @@ export function userSyncProvider(ctx: ProviderContext) {
       news: Record<string, unknown>,
     ): Promise<pulumi.dynamic.UpdateResult<UserSyncOutputs>> {
       const inputs = checked(news);
-      if (canonicalJson(olds.triggers) === canonicalJson(inputs.triggers)) {
-        // Only a setting changed: no sync, the user is the same.
+      if (sameTriggers(olds.triggers, inputs.triggers)) {
+        // Only searchUnsynched changed: no sync, the outputs stay as the last sync left them.
         return {
           outs: defined({ ...olds, searchUnsynched: inputs.searchUnsynched, triggers: inputs.triggers }),
         };
       }
-      return { outs: await sync(inputs, id, olds.email, olds.statusAfter) };
+      // The status before this sync is the one of the state: the last sync's answer, or the last refresh.
+      const before =
+        typeof olds.status === "string"
+          ? effectiveStatus({ userStatus: olds.status, markDeleted: olds.markDeleted })
+          : olds.statusAfter;
+      return { outs: await sync(inputs, id, olds.email, before) };
     },
 
+    /** `pulumi refresh`: one lookup by email, never a sync. A user gone from CAS leaves the state. */
     async read(id: string, props: UserSyncOutputs): Promise<pulumi.dynamic.ReadResult<UserSyncOutputs>> {
       let user: CasUser;
       try {
@@ -210,7 +261,7 @@ export function userSyncProvider(ctx: ProviderContext) {
         if (hasErrorCode(err, "ERR_USER_NOT_FOUND")) return { id: "" };
         throw err;
       }
-      const props2 = defined({
+      const refreshed = defined({
         ...props,
         userId: user.id,
         email: user.emailAddress,
@@ -218,11 +269,11 @@ export function userSyncProvider(ctx: ProviderContext) {
         status: user.userStatus,
         markDeleted: user.markDeleted === true,
       });
-      return { id: user.id || id, props: props2 };
+      return { id: user.id || id, props: refreshed };
     },
 
     async delete(): Promise<void> {
-      // A sync cannot be undone; removing the resource only stops future syncs.
+      // A sync cannot be undone; removing the resource only stops future syncs. No request.
     },
   };
 }
@@ -232,8 +283,15 @@ export type UserSyncProvider = ReturnType<typeof userSyncProvider>;
 
 /**
  * Runs the CAS Synchronize User call for one user: on create, and again whenever `triggers` (or the
- * user) change. Use it before a {@link UserStatus} of the same user (`dependsOn`), since a directory
- * sync can disable a user that the stack wants enabled: `statusChanged` says when it did.
+ * user) change, once per change; on no other `pulumi up`. The preview shows it as a create or an
+ * update. `pulumi refresh` reads the user again (one lookup) without synchronizing; removing the
+ * resource sends nothing.
+ *
+ * A sync applies what the identity source says: it can disable the user or mark them for deletion,
+ * and `statusChanged`, `statusBefore` and `statusAfter` report it (a line is printed too). When the
+ * same stack also enforces the user's status, synchronize first and enforce afterwards, with
+ * `dependsOn`: a {@link UserStatus} that wants `Enabled` a user the sync disabled then fails with
+ * `ERR_DISABLED_BY_SYNC`, which says to enable the user in the directory first.
  *
  * @example
  * ```ts
@@ -246,19 +304,32 @@ export class UserSync extends pulumi.dynamic.Resource {
   declare readonly userId: pulumi.Output<string>;
   /** The email address as CAS spells it. */
   declare readonly email: pulumi.Output<string>;
-  /** When the user was last synchronized (ISO 8601), as the sync answered. */
+  /** When the user was last synchronized (ISO 8601), as the last sync (or refresh) answered. */
   declare readonly lastSyncTime: pulumi.Output<string | null>;
-  /** The user's status after the last sync (or refresh). */
+  /** The user's `userStatus` after the last sync (or refresh). */
   declare readonly status: pulumi.Output<string>;
-  /** True when the user is pending deletion after the sync. */
+  /** True when the user is pending deletion after the last sync (or refresh). */
   declare readonly markDeleted: pulumi.Output<boolean>;
-  /** The status before the last sync, when known (`"Disabled (pending deletion)"` style for users marked deleted). */
+  /**
+   * The status before the last sync: `Enabled`, `Disabled` or `Pending Deletion`; from the lookup (with
+   * `email`) or from the state (on a later sync). Unset after a first sync by `userId`.
+   */
   declare readonly statusBefore: pulumi.Output<string | undefined>;
   /** The status after the last sync, in the same form as `statusBefore`. */
   declare readonly statusAfter: pulumi.Output<string>;
-  /** Whether the last sync changed the status or marked the user for deletion (`null` when `statusBefore` is unknown). */
+  /**
+   * True when the last sync changed the status or marked the user for deletion; `null` when
+   * `statusBefore` is unknown.
+   */
   declare readonly statusChanged: pulumi.Output<boolean | null>;
+  /** Whether the lookup also searches the identity source. */
+  declare readonly searchUnsynched: pulumi.Output<boolean>;
 
+  /**
+   * @param name The unique name of the resource in the stack.
+   * @param args The user (email or userId) and the triggers.
+   * @param opts Resource options.
+   */
   constructor(name: string, args: UserSyncArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       providerFor("UserSync"),

@@ -305,10 +305,11 @@ describe("client against the emulator (integration)", function () {
 
     it("syncs with Basic credentials and with a bearer plus application token", async () => {
       const creds = emulator.nexusCredentials;
-      for (const values of [
+      const modes: Record<string, string>[] = [
         { "nexus:username": creds.username, "nexus:password": creds.password },
         { "nexus:bearerToken": creds.bearerToken, "nexus:applicationToken": creds.applicationToken },
-      ]) {
+      ];
+      for (const values of modes) {
         const nexus = createNexusClient(
           await resolveNexusSettings(config({ "nexus:baseUrl": emulator.nexusUrl, ...values }), {}),
           { sleep: fastSleep },
