@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { InvalidInputError } from "../errors";
 
 /**
  * The value the engine sends for an input that is not known yet (during a preview, an output of a
@@ -171,4 +172,15 @@ export function canonicalJson(value: unknown): string {
         )
       : v,
   );
+}
+
+/**
+ * The inputs `check` accepted, validated again before a create or an update: the engine only sends
+ * inputs that passed `check`, so a failure here means an old state or a bug, and nothing is sent.
+ */
+export function acceptedInputs<T>(result: pulumi.dynamic.CheckResult<T>): T {
+  if (result.failures?.length) {
+    throw new InvalidInputError(result.failures.map((f) => f.reason).join("; "));
+  }
+  return result.inputs as T;
 }

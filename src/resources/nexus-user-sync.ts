@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SecurIdError } from "../errors";
 import type { ProviderContext } from "./context";
-import { canonicalJson, defined, InputChecker, isUnknown, show } from "./inputs";
+import { acceptedInputs, canonicalJson, defined, InputChecker, isUnknown, show } from "./inputs";
 import { providerFor } from "./thin-provider";
 
 /** One identity-provider claim sent to Nexus. */
@@ -219,13 +218,7 @@ export function nexusUserSyncProvider(ctx: ProviderContext) {
     };
   }
 
-  function checked(news: Record<string, unknown>): NexusUserSyncInputs {
-    const result = validate(news);
-    if (result.failures?.length) {
-      throw new SecurIdError("ERR_INVALID_INPUT", result.failures.map((f) => f.reason).join("; "));
-    }
-    return result.inputs as NexusUserSyncInputs;
-  }
+  const checked = (news: Record<string, unknown>): NexusUserSyncInputs => acceptedInputs(validate(news));
 
   async function sync(inputs: NexusUserSyncInputs): Promise<NexusUserSyncOutputs> {
     const nexus = await ctx.nexus();

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CasUser } from "../client";
-import { hasErrorCode, PendingDeletionError, SecurIdError, UserNotFoundError } from "../errors";
+import { hasErrorCode, PendingDeletionError } from "../errors";
 import type { ProviderContext } from "./context";
-import { defined, InputChecker, isUnknown, sameEmail } from "./inputs";
+import { lookupExistingUser, lookupForRefresh } from "./lookup";
+import { acceptedInputs, defined, InputChecker, isUnknown, sameEmail } from "./inputs";
 import { providerFor } from "./thin-provider";
 
 /** A status `UserStatus` can enforce. */
@@ -107,26 +108,8 @@ function pendingDeletionError(email: string): PendingDeletionError {
   });
 }
 
-function notFoundError(email: string, searchUnsynched: boolean, cause: unknown): UserNotFoundError {
-  const hint = searchUnsynched
-    ? "Check the address: neither CAS nor its identity sources know it."
-    : "Check the address, or set `searchUnsynched: true` if the user exists in the identity source but is not yet synchronized to CAS.";
-  return new UserNotFoundError(`No CAS user has the email ${email}.`, { user: email, hint, cause });
-}
-
 /** The dynamic provider of {@link UserStatus}, run by the plugin process. */
 export function userStatusProvider(ctx: ProviderContext) {
-  async function lookup(inputs: { email: string; searchUnsynched: boolean }): Promise<CasUser> {
-    const cas = await ctx.cas();
-    try {
-      return await cas.users.lookupUser(inputs.email, { searchUnsynched: inputs.searchUnsynched });
-    } catch (err) {
-      if (hasErrorCode(err, "ERR_USER_NOT_FOUND"))
-        throw notFoundError(inputs.email, inputs.searchUnsynched, err);
-      throw err;
-    }
-  }
-
   async function setStatus(user: { id: string; email: string }, from: string, to: DesiredStatus) {
     const cas = await ctx.cas();
     const answer = await cas.users.setUserStatus(user.id, to, { email: user.email });
@@ -148,13 +131,7 @@ export function userStatusProvider(ctx: ProviderContext) {
   }
 
   /** Inputs as `check` returned them; anything else is a bug of the engine or of an old state. */
-  function checked(news: Record<string, unknown>): UserStatusInputs {
-    const result = validate(news);
-    if (result.failures?.length) {
-      throw new SecurIdError("ERR_INVALID_INPUT", result.failures.map((f) => f.reason).join("; "));
-    }
-    return result.inputs as UserStatusInputs;
-  }
+  const checked = (news: Record<string, unknown>): UserStatusInputs => acceptedInputs(validate(news));
 
   return {
     async check(_olds: unknown, news: Record<string, unknown>) {
@@ -177,7 +154,12 @@ export function userStatusProvider(ctx: ProviderContext) {
 
     async create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<UserStatusOutputs>> {
       const inputs = checked(news);
-      const user = await lookup(inputs);
+      const user = await lookupExistingUser(
+        ctx,
+        inputs.email,
+        inputs.searchUnsynched,
+        `No CAS user has the email ${inputs.email}.`,
+      );
       const observed = user.userStatus;
       if (inputs.status === "Enabled" && isPendingDeletion(user))
         throw pendingDeletionError(user.emailAddress);
@@ -214,14 +196,9 @@ export function userStatusProvider(ctx: ProviderContext) {
       props: UserStatusOutputs,
     ): Promise<{ id: string; props?: UserStatusOutputs; inputs?: UserStatusInputs }> {
       const inputs = { email: props.email, searchUnsynched: props.searchUnsynched === true };
-      let user: CasUser;
-      try {
-        user = await (await ctx.cas()).users.lookupUser(inputs.email, inputs);
-      } catch (err) {
-        // Gone from CAS: an empty id removes the resource from the state.
-        if (hasErrorCode(err, "ERR_USER_NOT_FOUND")) return { id: "" };
-        throw err;
-      }
+      const user = await lookupForRefresh(ctx, inputs.email, inputs.searchUnsynched);
+      // Gone from CAS: an empty id removes the resource from the state.
+      if (!user) return { id: "" };
       const onDelete = props.onDelete ?? "keep";
       const observed: UserStatusInputs = {
         email: props.email,

@@ -1,8 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CasUser } from "../client";
-import { hasErrorCode, SecurIdError, UserNotFoundError } from "../errors";
 import type { ProviderContext } from "./context";
-import { canonicalJson, defined, InputChecker, isUnknown, sameEmail, show, UNKNOWN } from "./inputs";
+import { lookupExistingUser, lookupForRefresh } from "./lookup";
+import {
+  acceptedInputs,
+  canonicalJson,
+  defined,
+  InputChecker,
+  isUnknown,
+  sameEmail,
+  show,
+  UNKNOWN,
+} from "./inputs";
 import { providerFor } from "./thin-provider";
 
 /** The arguments of a {@link UserSync}. Set exactly one of `email` and `userId`. */
@@ -119,34 +127,7 @@ export function userSyncProvider(ctx: ProviderContext) {
     };
   }
 
-  function checked(news: Record<string, unknown>): UserSyncInputs {
-    const result = validate(news);
-    if (result.failures?.length) {
-      throw new SecurIdError("ERR_INVALID_INPUT", result.failures.map((f) => f.reason).join("; "));
-    }
-    return result.inputs as UserSyncInputs;
-  }
-
-  async function lookup(email: string, searchUnsynched: boolean): Promise<CasUser> {
-    const cas = await ctx.cas();
-    try {
-      return await cas.users.lookupUser(email, { searchUnsynched });
-    } catch (err) {
-      if (hasErrorCode(err, "ERR_USER_NOT_FOUND")) {
-        throw new UserNotFoundError(
-          `UserSync: no CAS user has the email ${email}; nothing was synchronized.`,
-          {
-            user: email,
-            cause: err,
-            hint: searchUnsynched
-              ? "Check the address: neither CAS nor its identity sources know it."
-              : "Check the address, or set `searchUnsynched: true` if the user is in the identity source but not yet synchronized to CAS.",
-          },
-        );
-      }
-      throw err;
-    }
-  }
+  const checked = (news: Record<string, unknown>): UserSyncInputs => acceptedInputs(validate(news));
 
   /**
    * Runs the sync (one request) and reports what it did to the user's status. The outputs come from the
@@ -221,7 +202,12 @@ export function userSyncProvider(ctx: ProviderContext) {
     async create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<UserSyncOutputs>> {
       const inputs = checked(news);
       if (inputs.email !== undefined) {
-        const user = await lookup(inputs.email, inputs.searchUnsynched);
+        const user = await lookupExistingUser(
+          ctx,
+          inputs.email,
+          inputs.searchUnsynched,
+          `UserSync: no CAS user has the email ${inputs.email}; nothing was synchronized.`,
+        );
         const outs = await sync(inputs, user.id, user.emailAddress, effectiveStatus(user));
         return { id: outs.userId, outs };
       }
@@ -252,15 +238,8 @@ export function userSyncProvider(ctx: ProviderContext) {
 
     /** `pulumi refresh`: one lookup by email, never a sync. A user gone from CAS leaves the state. */
     async read(id: string, props: UserSyncOutputs): Promise<pulumi.dynamic.ReadResult<UserSyncOutputs>> {
-      let user: CasUser;
-      try {
-        user = await (
-          await ctx.cas()
-        ).users.lookupUser(props.email, { searchUnsynched: props.searchUnsynched === true });
-      } catch (err) {
-        if (hasErrorCode(err, "ERR_USER_NOT_FOUND")) return { id: "" };
-        throw err;
-      }
+      const user = await lookupForRefresh(ctx, props.email, props.searchUnsynched === true);
+      if (!user) return { id: "" };
       const refreshed = defined({
         ...props,
         userId: user.id,
