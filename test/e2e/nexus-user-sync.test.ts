@@ -4,9 +4,9 @@
  * last sync, which is what Nexus received.
  */
 import assert from "node:assert/strict";
-import path from "node:path";
-import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator";
+import { startEmulator, type Emulator } from "../../src/emulator";
 import { providerFor } from "../../src/resources/thin-provider";
+import { ROOT, operations, requestsDuring as requestLog } from "./fixtures";
 import {
   CheckFailedError,
   Engine,
@@ -20,7 +20,6 @@ import {
   type ResourceState,
 } from "./harness";
 
-const ROOT = path.resolve(__dirname, "../..");
 const TYPE = dynamicType("nexus", "UserSync");
 /** No NEXUS_* variable of the machine running the tests reaches the plugin. */
 const CLEAN_ENV = {
@@ -64,12 +63,7 @@ describe("NexusUserSync through the real plugin (e2e)", function () {
     clientUpnKey: "upn",
   };
 
-  async function requestsDuring(action: () => Promise<unknown>): Promise<RequestLogEntry[]> {
-    const before = emulator.requests.length;
-    await action();
-    return emulator.requests.slice(before).filter((r) => r.api !== "admin");
-  }
-  const ops = (requests: RequestLogEntry[]) => requests.map((r) => r.operation);
+  const requestsDuring = (action: () => Promise<unknown>) => requestLog(emulator, action);
 
   before(async () => {
     emulator = await startEmulator({
@@ -102,7 +96,7 @@ describe("NexusUserSync through the real plugin (e2e)", function () {
       assert.equal(result.op, "create");
       states.set("jane", result.state);
     });
-    assert.deepEqual(ops(requests), ["nexusSync"]);
+    assert.deepEqual(operations(requests), ["nexusSync"]);
     assert.equal(requests[0]!.path, "/nexus/v1/users/auth0%7Cjane/$sync");
     assert.deepEqual(emulator.getNexusUser("auth0|jane")!.lastSync, {
       audience: "https://api.example.com",
@@ -166,7 +160,7 @@ describe("NexusUserSync through the real plugin (e2e)", function () {
       assert.equal(result.op, "update");
       states.set("jane", result.state);
     });
-    assert.deepEqual(ops(requests), ["nexusSync"]);
+    assert.deepEqual(operations(requests), ["nexusSync"]);
     assert.deepEqual(emulator.getNexusUser("auth0|jane")!.lastSync!.attributes, list);
     assert.equal(states.get("jane")!.outputs.givenName, "Janet");
 
@@ -183,7 +177,7 @@ describe("NexusUserSync through the real plugin (e2e)", function () {
         assert.equal(again.op, "same");
         states.set("jane", again.state);
       });
-      assert.deepEqual(ops(one), ["nexusSync"], JSON.stringify(patch));
+      assert.deepEqual(operations(one), ["nexusSync"], JSON.stringify(patch));
     }
   });
 

@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator";
+import { startEmulator, type Emulator } from "../../src/emulator";
 import { providerFor } from "../../src/resources/thin-provider";
+import { ROOT, operations, requestsDuring as requestLog } from "./fixtures";
 import {
   CheckFailedError,
   Engine,
@@ -20,7 +21,6 @@ import {
   type ResourceState,
 } from "./harness";
 
-const ROOT = path.resolve(__dirname, "../..");
 const TYPE = dynamicType("securid", "UserStatus");
 
 describe("UserStatus through the real plugin (e2e)", function () {
@@ -40,14 +40,7 @@ describe("UserStatus through the real plugin (e2e)", function () {
     inputs: { ...inputs, __provider: provider },
   });
 
-  /** Requests the emulator received while `action` ran. */
-  async function requestsDuring(action: () => Promise<unknown>): Promise<RequestLogEntry[]> {
-    const before = emulator.requests.length;
-    await action();
-    return emulator.requests.slice(before).filter((r) => r.api !== "admin");
-  }
-
-  const ops = (requests: RequestLogEntry[]) => requests.map((r) => r.operation);
+  const requestsDuring = (action: () => Promise<unknown>) => requestLog(emulator, action);
 
   before(async () => {
     work = mkdtempSync(path.join(tmpdir(), "securid-e2e-"));
@@ -88,13 +81,13 @@ describe("UserStatus through the real plugin (e2e)", function () {
       states.set("ada", result.state);
       assert.equal(result.op, "create");
     });
-    assert.deepEqual(ops(converged), ["lookup"]);
+    assert.deepEqual(operations(converged), ["lookup"]);
 
     const changed = await requestsDuring(async () => {
       const result = await engine.up(goal("alan", { email: "alan@example.com", status: "Enabled" }));
       states.set("alan", result.state);
     });
-    assert.deepEqual(ops(changed), ["lookup", "setStatus"]);
+    assert.deepEqual(operations(changed), ["lookup", "setStatus"]);
     assert.equal(emulator.getUser("alan@example.com")?.userStatus, "Enabled");
 
     const ada = states.get("ada")!.outputs;
@@ -152,7 +145,7 @@ describe("UserStatus through the real plugin (e2e)", function () {
       );
       states.set("ada", result.state);
     });
-    assert.deepEqual(ops(requests), ["setStatus"]);
+    assert.deepEqual(operations(requests), ["setStatus"]);
     assert.equal(emulator.getUser("ada@example.com")?.userStatus, "Disabled");
   });
 
@@ -162,7 +155,7 @@ describe("UserStatus through the real plugin (e2e)", function () {
     const read = await requestsDuring(async () => {
       refreshed = await engine.refresh(states.get("ada")!);
     });
-    assert.deepEqual(ops(read), ["lookup"]);
+    assert.deepEqual(operations(read), ["lookup"]);
     assert.equal(refreshed?.outputs.status, "Enabled", "refresh shows what CAS has");
     assert.equal(refreshed?.inputs.status, "Enabled");
 
@@ -174,7 +167,7 @@ describe("UserStatus through the real plugin (e2e)", function () {
       assert.equal(result.op, "update");
       states.set("ada", result.state);
     });
-    assert.deepEqual(ops(repair), ["setStatus"]);
+    assert.deepEqual(operations(repair), ["setStatus"]);
     assert.equal(emulator.getUser("ada@example.com")?.userStatus, "Disabled");
   });
 
@@ -189,7 +182,7 @@ describe("UserStatus through the real plugin (e2e)", function () {
       );
       assert.equal(again.op, "same");
     });
-    assert.deepEqual(ops(requests), ["lookup"]);
+    assert.deepEqual(operations(requests), ["lookup"]);
   });
 
   it("refuses to enable a user pending deletion, before any write, and says why", async () => {
@@ -206,7 +199,7 @@ describe("UserStatus through the real plugin (e2e)", function () {
         },
       );
     });
-    assert.deepEqual(ops(requests), ["lookup"]);
+    assert.deepEqual(operations(requests), ["lookup"]);
   });
 
   it("explains a 409 from a user disabled by identity-source sync", async () => {
@@ -260,7 +253,7 @@ describe("UserStatus through the real plugin (e2e)", function () {
     );
     assert.equal(restored.op, "update", "switching onDelete is an update without request");
     const requests = await requestsDuring(() => engine.destroy(restored.state));
-    assert.deepEqual(ops(requests), ["setStatus"]);
+    assert.deepEqual(operations(requests), ["setStatus"]);
     assert.equal(
       emulator.getUser("alan@example.com")?.userStatus,
       "Disabled",

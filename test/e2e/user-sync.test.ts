@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startEmulator, type Emulator, type RequestLogEntry } from "../../src/emulator";
+import { startEmulator, type Emulator } from "../../src/emulator";
 import { providerFor } from "../../src/resources/thin-provider";
+import { ROOT, operations, requestsDuring as requestLog } from "./fixtures";
 import {
   CheckFailedError,
   Engine,
@@ -20,7 +21,6 @@ import {
   type ResourceState,
 } from "./harness";
 
-const ROOT = path.resolve(__dirname, "../..");
 const SYNC = dynamicType("securid", "UserSync");
 const STATUS = dynamicType("securid", "UserStatus");
 
@@ -47,13 +47,7 @@ describe("UserSync through the real plugin (e2e)", function () {
     inputs: { ...inputs, __provider: statusProvider },
   });
 
-  /** Requests the emulator received while `action` ran. */
-  async function requestsDuring(action: () => Promise<unknown>): Promise<RequestLogEntry[]> {
-    const before = emulator.requests.length;
-    await action();
-    return emulator.requests.slice(before).filter((r) => r.api !== "admin");
-  }
-  const ops = (requests: RequestLogEntry[]) => requests.map((r) => r.operation);
+  const requestsDuring = (action: () => Promise<unknown>) => requestLog(emulator, action);
 
   /** The lines the plugin printed for a user (what `pulumi up` shows). */
   async function linesAbout(email: string): Promise<string[]> {
@@ -109,7 +103,7 @@ describe("UserSync through the real plugin (e2e)", function () {
       assert.equal(result.op, "create");
       states.set("ada", result.state);
     });
-    assert.deepEqual(ops(requests), ["lookup", "sync"]);
+    assert.deepEqual(operations(requests), ["lookup", "sync"]);
     const outs = states.get("ada")!.outputs;
     const user = emulator.getUser("u-ada")!;
     assert.notEqual(user.lastSyncTime, before);
@@ -132,7 +126,7 @@ describe("UserSync through the real plugin (e2e)", function () {
       const result = await engine.up(sync("bea", { userId: "u-bea", triggers: [1] }));
       states.set("bea", result.state);
     });
-    assert.deepEqual(ops(requests), ["sync"]);
+    assert.deepEqual(operations(requests), ["sync"]);
     const outs = states.get("bea")!.outputs;
     assert.equal(outs.email, "bea@example.com");
     assert.equal(outs.statusAfter, "Enabled");
@@ -167,7 +161,7 @@ describe("UserSync through the real plugin (e2e)", function () {
       assert.equal(result.op, "update");
       states.set("ada", result.state);
     });
-    assert.deepEqual(ops(requests), ["sync"]);
+    assert.deepEqual(operations(requests), ["sync"]);
     assert.deepEqual(states.get("ada")!.outputs.triggers, ["hr-v2"]);
     const again = await requestsDuring(async () => {
       const result = await engine.up(goal, states.get("ada"));
@@ -195,7 +189,7 @@ describe("UserSync through the real plugin (e2e)", function () {
       assert.equal(changed.op, "update");
       states.set("ada", changed.state);
     });
-    assert.deepEqual(ops(requests), ["sync"]);
+    assert.deepEqual(operations(requests), ["sync"]);
   });
 
   it("refresh: one lookup and never a sync; the next up with the same triggers sends nothing", async () => {
@@ -205,7 +199,7 @@ describe("UserSync through the real plugin (e2e)", function () {
     const read = await requestsDuring(async () => {
       refreshed = await engine.refresh(states.get("ada")!);
     });
-    assert.deepEqual(ops(read), ["lookup"]);
+    assert.deepEqual(operations(read), ["lookup"]);
     assert.equal(emulator.getUser("u-ada")!.lastSyncTime, lastSync);
     assert.equal(refreshed!.outputs.status, "Disabled", "refresh shows what CAS has");
     const up = await requestsDuring(async () => {
@@ -241,7 +235,7 @@ describe("UserSync through the real plugin (e2e)", function () {
       assert.equal(result.state.id, "u-bea");
       states.set("ada", result.state);
     });
-    assert.deepEqual(ops(requests), ["lookup", "sync"]);
+    assert.deepEqual(operations(requests), ["lookup", "sync"]);
   });
 
   it("destroy sends nothing", async () => {
@@ -294,7 +288,7 @@ describe("UserSync through the real plugin (e2e)", function () {
         },
       );
     });
-    assert.deepEqual(ops(requests), ["lookup", "setStatus"]);
+    assert.deepEqual(operations(requests), ["lookup", "setStatus"]);
     assert.equal(requests[1]!.status, 409);
     assert.equal(emulator.getUser("u-eve")!.userStatus, "Disabled");
   });
@@ -305,7 +299,7 @@ describe("UserSync through the real plugin (e2e)", function () {
       const result = await engine.up(status("fay", { email: "fay@example.com", status: "Disabled" }));
       assert.equal(result.state.outputs.status, "Disabled");
     });
-    assert.deepEqual(ops(requests), ["lookup"]);
+    assert.deepEqual(operations(requests), ["lookup"]);
   });
 
   it("bad inputs fail in check with a clear message and send nothing", async () => {
@@ -341,7 +335,7 @@ describe("UserSync through the real plugin (e2e)", function () {
         return true;
       });
     });
-    assert.deepEqual(ops(requests), ["lookup"]);
+    assert.deepEqual(operations(requests), ["lookup"]);
   });
 
   it("no credential appears in any state or in what the plugin printed", () => {
