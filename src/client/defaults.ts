@@ -56,15 +56,24 @@ export const DEFAULTS = {
   maxConcurrency: 8,
   /** Requests started per second per tenant per process; `undefined`: no cap (the adaptive rate still applies after a 429). */
   maxRequestsPerSecond: undefined as number | undefined,
-  /** After a 429 the allowed rate is multiplied by this. */
-  throttleDecreaseFactor: 0.5,
-  /** Requests per second added to the allowed rate per second without 429. */
+  /**
+   * After a 429 the allowed rate becomes this factor times the lower of the allowed rate and the rate
+   * the API accepted over the last `rateWindowMs` (which, under a limit, is the limit).
+   */
+  throttleDecreaseFactor: 0.9,
+  /** Requests per second added to the allowed rate per second right after a decrease. */
   throttleIncreasePerSecond: 1,
+  /** That increase per second doubles every this many seconds without a 429 (0: linear). */
+  throttleIncreaseDoublingSeconds: 5,
   /** The adaptive rate never goes below this (requests per second). */
   minRequestsPerSecond: 0.5,
-  /** 429s within this time after a decrease do not decrease the rate again (they were already in flight). */
+  /**
+   * 429s within this time after a decrease do not decrease the rate again: a storm of 429s lowers the
+   * rate once per this time (each time to the factor times what the API accepted), not once per answer,
+   * which on a fast network would collapse the rate to its minimum within milliseconds.
+   */
   throttleDecreaseCooldownMs: 1_000,
-  /** Window over which the recent accepted rate is measured, when a 429 arrives with no rate set yet. */
+  /** Window over which the recent accepted and started rates are measured. */
   rateWindowMs: 2_000,
 
   /** Lifetime of a legacy Administration API JWT (the API accepts at most one hour). */
@@ -94,4 +103,6 @@ export const KNOB_RANGES = {
   maxRetries: { min: 0, max: 20, integer: true },
   requestTimeoutSeconds: { min: 1, max: 600, integer: false },
   maxRequestsPerSecond: { min: Number.MIN_VALUE, max: 10_000, integer: false },
+  minRetryDelayMs: { min: 0, max: 60_000, integer: true },
+  maxRetryDelayMs: { min: 1, max: 600_000, integer: true },
 } as const;

@@ -1,6 +1,7 @@
 import type { Dispatcher } from "undici";
 import type { AttemptOutcome, Limiter, Permit } from "./limiter";
 import type { RequestAuth } from "./request-auth";
+import { parseRetryAfterMs } from "./retry-policy";
 
 type Handler = Dispatcher.DispatchHandler;
 type Controller = Dispatcher.DispatchController;
@@ -45,11 +46,15 @@ function failBeforeDispatch(handler: Handler, err: unknown): void {
   handler.onResponseError?.(null as unknown as Controller, error);
 }
 
-/** Releases the attempt's slot as soon as its status is known: the server is done with it. */
+/**
+ * Releases the attempt's slot as soon as its status is known (the server is done with it), telling the
+ * limiter how it ended and, for a 429, its `Retry-After`.
+ */
 class PermitHandler extends ForwardingHandler {
   constructor(
     inner: Handler,
     private readonly permit: Permit,
+    private readonly now: () => number,
   ) {
     super(inner);
   }
@@ -60,9 +65,11 @@ class PermitHandler extends ForwardingHandler {
     headers: Headers,
     statusMessage?: string,
   ): void {
-    if (statusCode >= 200) {
-      const outcome: AttemptOutcome =
-        statusCode === 429 ? "throttled" : statusCode >= 500 ? "failed" : "accepted";
+    if (statusCode === 429) {
+      const retryAfterMs = parseRetryAfterMs(headers["retry-after"], this.now());
+      this.permit.release("throttled", retryAfterMs !== undefined ? { retryAfterMs } : undefined);
+    } else if (statusCode >= 200) {
+      const outcome: AttemptOutcome = statusCode >= 500 ? "failed" : "accepted";
       this.permit.release(outcome);
     }
     super.onResponseStart(controller, statusCode, headers, statusMessage);
@@ -76,14 +83,18 @@ class PermitHandler extends ForwardingHandler {
 
 /**
  * Each attempt waits for a slot of the tenant's {@link Limiter} and reports how it ended (a 429 lowers
- * the allowed rate). Placed inside the retry interceptor, so a retry waits its turn like a new request.
+ * the allowed rate; its `Retry-After` pauses every start). Placed inside the retry interceptor, so a
+ * retry waits its turn like a new request.
  */
-export function limiterInterceptor(limiter: Limiter): Dispatcher.DispatcherComposeInterceptor {
+export function limiterInterceptor(
+  limiter: Limiter,
+  now: () => number = Date.now,
+): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
     limiter.acquire().then(
       (permit) => {
         try {
-          dispatch(opts, new PermitHandler(handler, permit));
+          dispatch(opts, new PermitHandler(handler, permit, now));
         } catch (err) {
           permit.release("failed");
           failBeforeDispatch(handler, err);

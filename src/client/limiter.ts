@@ -6,16 +6,33 @@ export interface LimiterOptions {
   maxConcurrency?: number;
   /** Requests started per second at most; `undefined`: no cap. */
   maxRequestsPerSecond?: number;
-  /** Factor applied to the allowed rate on a 429. Default 0.5. */
+  /**
+   * On a 429, the allowed rate becomes this factor times the lower of the allowed rate and the rate the
+   * API accepted recently. Default {@link DEFAULTS.throttleDecreaseFactor}.
+   */
   decreaseFactor?: number;
-  /** Requests per second regained per second without a 429. Default 1. */
+  /**
+   * Requests per second regained per second right after a decrease. Default
+   * {@link DEFAULTS.throttleIncreasePerSecond}.
+   */
   increasePerSecond?: number;
-  /** The adaptive rate never goes below this. Default 0.5. */
+  /**
+   * The regain per second doubles every this many seconds without a 429: gentle just under the limit
+   * found, fast after a short storm. Default {@link DEFAULTS.throttleIncreaseDoublingSeconds}.
+   */
+  increaseDoublingSeconds?: number;
+  /** The adaptive rate never goes below this. Default {@link DEFAULTS.minRequestsPerSecond}. */
   minRequestsPerSecond?: number;
-  /** 429s within this time after a decrease do not decrease again. Default 1000. */
+  /**
+   * 429s within this time after a decrease do not decrease again. Default
+   * {@link DEFAULTS.throttleDecreaseCooldownMs}. Independently of it, a 429 to an attempt started before
+   * the last decrease never decreases again: it was sent at the old rate.
+   */
   decreaseCooldownMs?: number;
-  /** Window for measuring the recent accepted rate. Default 2000. */
+  /** Window for measuring the recent accepted and started rates. Default {@link DEFAULTS.rateWindowMs}. */
   rateWindowMs?: number;
+  /** Longest pause of all starts after a 429 with `Retry-After`. Default {@link DEFAULTS.maxRetryDelayMs}. */
+  maxHoldMs?: number;
   /** Epoch ms. Default `Date.now`. */
   now?: () => number;
   /** Default: a timer. */
@@ -35,12 +52,21 @@ export interface LimiterStats {
 /** How an attempt ended, reported when its slot is released. */
 export type AttemptOutcome = "accepted" | "throttled" | "failed";
 
-/** A slot: call `release` exactly once (later calls are ignored). */
-export interface Permit {
-  release(outcome: AttemptOutcome): void;
+/** What a 429 said besides its status. */
+export interface ThrottleInfo {
+  /** The `Retry-After` of the answer, in ms from now. */
+  retryAfterMs?: number;
 }
 
-/** The adaptive part of the rate: `rate(t) = min(ceiling, base + increase × (t − since))`. */
+/** A slot: call `release` exactly once (later calls are ignored). */
+export interface Permit {
+  release(outcome: AttemptOutcome, info?: ThrottleInfo): void;
+}
+
+/**
+ * The adaptive part of the rate: `rate(t) = min(ceiling, base + growth(t − since))`, where the growth's
+ * slope starts at `increasePerSecond` and doubles every `increaseDoublingSeconds`.
+ */
 interface Throttle {
   base: number;
   since: number;
@@ -52,44 +78,70 @@ interface Throttle {
 
 const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Shortest span a rate is measured over: a burst of answers in the first milliseconds is not a rate. */
+const MIN_MEASURE_SPAN_MS = 1000;
+
 /** Counts events over a sliding window. */
 class RateMeter {
   private times: number[] = [];
+  private first: number | undefined;
 
   constructor(private readonly windowMs: number) {}
 
   record(t: number): void {
+    this.first ??= t;
     this.times.push(t);
     this.prune(t);
   }
 
-  /** Events per second over the window ending at `t`. */
+  /**
+   * Events per second over the window ending at `t`; over the time since the first event when shorter
+   * than the window, but never less than {@link MIN_MEASURE_SPAN_MS}.
+   */
   rate(t: number): number {
     this.prune(t);
-    return this.times.length / (this.windowMs / 1000);
+    const since = this.first === undefined ? 0 : t - this.first;
+    const span = Math.max(Math.min(this.windowMs, MIN_MEASURE_SPAN_MS), Math.min(this.windowMs, since));
+    return this.times.length / (span / 1000);
   }
 
   private prune(t: number): void {
     const from = t - this.windowMs;
     let drop = 0;
-    while (drop < this.times.length && this.times[drop] <= from) drop += 1;
+    while (drop < this.times.length && this.times[drop]! <= from) drop += 1;
     if (drop > 0) this.times = this.times.slice(drop);
   }
 }
 
 /**
- * Per-tenant limiter: at most `maxConcurrency` attempts in flight (FIFO queue), starts spaced by
- * `1000 / rate` ms when a rate applies, and an adaptive rate (AIMD): a 429 multiplies the allowed rate by
- * `decreaseFactor` (starting from the recent accepted rate when none was set), then every second
- * without a 429 adds `increasePerSecond`, up to `maxRequestsPerSecond` or back to unlimited.
+ * Per-tenant limiter, shared by every request of a process to that tenant (see `registry.ts`): at most
+ * `maxConcurrency` attempts in flight (FIFO queue), starts spaced by `1000 / rate` ms when a rate applies,
+ * and an adaptive rate (AIMD):
+ *
+ * - a 429 multiplies the allowed rate by `decreaseFactor`, starting from the lower of the allowed rate and
+ *   the rate the API accepted over the last `rateWindowMs` (under a limit, that is the limit itself), so
+ *   the rate settles just under the API's limit instead of halving below it; a 429 decreases only when
+ *   its attempt started after the last decrease (a volley of 429s to requests already sent is one
+ *   decrease) and `decreaseCooldownMs` after it (a storm lowers the rate step by step, following what
+ *   the API still accepts, instead of collapsing it to the minimum);
+ * - without a 429 the rate grows again, by `increasePerSecond` per second at first, the slope doubling
+ *   every `increaseDoublingSeconds` (gentle just under the limit found, fast after a short storm), up to
+ *   `maxRequestsPerSecond`, or, with no cap, up to the rate sent before the first 429, where the limit
+ *   is dropped;
+ * - a 429 with `Retry-After` also pauses every start until then (at most `maxHoldMs`).
+ *
+ * A request's first 429 is retried through the limiter like a new request (see `retry-policy.ts`), so the
+ * limiter, not each request's backoff, paces the tenant.
  */
 export class Limiter {
   readonly maxConcurrency: number;
   private readonly cap: number | undefined;
   private readonly decreaseFactor: number;
   private readonly increasePerSecond: number;
+  private readonly doublingSeconds: number;
   private readonly minRate: number;
   private readonly cooldownMs: number;
+  private readonly maxHoldMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly onEvent: EventSink | undefined;
@@ -99,6 +151,8 @@ export class Limiter {
   private lastStartAt: number | undefined;
   private throttle: Throttle | undefined;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  /** No start before this (a `Retry-After`). */
+  private holdUntil = Number.NEGATIVE_INFINITY;
   private throttleEvents = 0;
   /** Recent accepted attempts (by end time) and starts. */
   private readonly accepted: RateMeter;
@@ -110,8 +164,10 @@ export class Limiter {
     this.cap = options.maxRequestsPerSecond ?? DEFAULTS.maxRequestsPerSecond;
     this.decreaseFactor = options.decreaseFactor ?? DEFAULTS.throttleDecreaseFactor;
     this.increasePerSecond = options.increasePerSecond ?? DEFAULTS.throttleIncreasePerSecond;
+    this.doublingSeconds = options.increaseDoublingSeconds ?? DEFAULTS.throttleIncreaseDoublingSeconds;
     this.minRate = options.minRequestsPerSecond ?? DEFAULTS.minRequestsPerSecond;
     this.cooldownMs = options.decreaseCooldownMs ?? DEFAULTS.throttleDecreaseCooldownMs;
+    this.maxHoldMs = options.maxHoldMs ?? DEFAULTS.maxRetryDelayMs;
     const windowMs = options.rateWindowMs ?? DEFAULTS.rateWindowMs;
     this.accepted = new RateMeter(windowMs);
     this.started = new RateMeter(windowMs);
@@ -122,6 +178,9 @@ export class Limiter {
       throw new RangeError("maxConcurrency must be a positive integer");
     }
     if (this.cap !== undefined && !(this.cap > 0)) throw new RangeError("maxRequestsPerSecond must be > 0");
+    if (!(this.decreaseFactor > 0 && this.decreaseFactor < 1)) {
+      throw new RangeError("decreaseFactor must be between 0 and 1");
+    }
   }
 
   /** Waits for a slot (FIFO). */
@@ -150,13 +209,22 @@ export class Limiter {
     const t = this.now();
     const throttle = this.throttle;
     if (!throttle) return this.cap;
-    const rate = throttle.base + (this.increasePerSecond * (t - throttle.since)) / 1000;
+    const rate = throttle.base + this.growth((t - throttle.since) / 1000);
     if (rate < throttle.ceiling) return rate;
     if (throttle.uncapped) {
       this.throttle = undefined;
       return undefined;
     }
     return throttle.ceiling;
+  }
+
+  /** Requests per second regained `seconds` after a decrease: ∫ increase × 2^(s / doubling) ds. */
+  private growth(seconds: number): number {
+    if (!(this.doublingSeconds > 0) || !Number.isFinite(this.doublingSeconds)) {
+      return this.increasePerSecond * seconds;
+    }
+    const tau = this.doublingSeconds / Math.LN2;
+    return this.increasePerSecond * tau * Math.expm1(seconds / tau);
   }
 
   stats(): LimiterStats {
@@ -168,34 +236,41 @@ export class Limiter {
     };
   }
 
-  private release(outcome: AttemptOutcome): void {
+  private release(outcome: AttemptOutcome, startedAt: number, info: ThrottleInfo | undefined): void {
     this.inFlight -= 1;
     const t = this.now();
     if (outcome === "accepted") this.accepted.record(t);
-    if (outcome === "throttled") this.onThrottled(t);
+    if (outcome === "throttled") this.onThrottled(t, startedAt, info);
     this.pump();
   }
 
-  private onThrottled(t: number): void {
+  private onThrottled(t: number, startedAt: number, info: ThrottleInfo | undefined): void {
     this.throttleEvents += 1;
-    if (t - this.lastDecreaseAt < this.cooldownMs) return;
+    const retryAfterMs = info?.retryAfterMs;
+    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+      this.holdUntil = Math.max(this.holdUntil, t + Math.min(retryAfterMs, this.maxHoldMs));
+    }
+    // Sent before the last decrease (at the old rate), or too soon after it: already accounted for.
+    if (startedAt < this.lastDecreaseAt || t - this.lastDecreaseAt < this.cooldownMs) return;
     this.lastDecreaseAt = t;
     const current = this.currentRate();
-    const from = current ?? Math.max(this.accepted.rate(t), this.minRate);
+    const measured = this.accepted.rate(t);
+    const from = Math.min(current ?? Number.POSITIVE_INFINITY, measured);
     const base = Math.max(this.minRate, from * this.decreaseFactor);
     // Unlimited before this 429: grow back to the rate we were sending at, then drop the limit.
-    const ceiling = this.throttle?.ceiling ?? this.cap ?? Math.max(this.started.rate(t), from);
-    this.throttle = { base, since: t, ceiling, uncapped: this.cap === undefined };
+    const ceiling =
+      this.throttle?.ceiling ?? this.cap ?? Math.max(this.started.rate(t), current ?? 0, measured);
+    this.throttle = { base, since: t, ceiling: Math.max(ceiling, base), uncapped: this.cap === undefined };
     emit(this.onEvent, { type: "throttle", requestsPerSecond: base, throttleEvents: this.throttleEvents });
   }
 
-  private newPermit(): Permit {
+  private newPermit(startedAt: number): Permit {
     let released = false;
     return {
-      release: (outcome) => {
+      release: (outcome, info) => {
         if (released) return;
         released = true;
-        this.release(outcome);
+        this.release(outcome, startedAt, info);
       },
     };
   }
@@ -212,6 +287,11 @@ export class Limiter {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && this.inFlight < this.maxConcurrency) {
+      const held = this.holdUntil - this.now();
+      if (held > 0) {
+        await this.wait(held);
+        continue;
+      }
       const rate = this.currentRate();
       if (rate !== undefined && this.lastStartAt !== undefined) {
         const wait = this.lastStartAt + 1000 / rate - this.now();
@@ -223,9 +303,10 @@ export class Limiter {
       const next = this.queue.shift();
       if (!next) break;
       this.inFlight += 1;
-      this.lastStartAt = this.now();
-      this.started.record(this.lastStartAt);
-      next(this.newPermit());
+      const t = this.now();
+      this.lastStartAt = t;
+      this.started.record(t);
+      next(this.newPermit(t));
     }
   }
 

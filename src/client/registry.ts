@@ -61,11 +61,20 @@ function plumbing(knobs: ClientKnobs, proxy: ProxySettings, o: ClientOverrides):
   const limiter = new Limiter({
     maxConcurrency: knobs.maxConcurrency,
     ...(knobs.maxRequestsPerSecond !== undefined && { maxRequestsPerSecond: knobs.maxRequestsPerSecond }),
+    ...(knobs.maxRetryDelayMs !== undefined && { maxHoldMs: knobs.maxRetryDelayMs }),
     ...(o.now !== undefined && { now: o.now }),
     ...(o.sleep !== undefined && { sleep: o.sleep }),
     ...(o.onEvent !== undefined && { onEvent: o.onEvent }),
   });
   return { base, owned: o.dispatcher === undefined, limiter };
+}
+
+/** The backoff bounds the knobs set (the others keep their defaults). */
+function retryDelays(knobs: ClientKnobs): { minRetryDelayMs?: number; maxRetryDelayMs?: number } {
+  return {
+    ...(knobs.minRetryDelayMs !== undefined && { minRetryDelayMs: knobs.minRetryDelayMs }),
+    ...(knobs.maxRetryDelayMs !== undefined && { maxRetryDelayMs: knobs.maxRetryDelayMs }),
+  };
 }
 
 function transportFor(
@@ -86,6 +95,7 @@ function transportFor(
     proxy: settings.proxy,
     maxRetries: settings.knobs.maxRetries,
     requestTimeoutSeconds: settings.knobs.requestTimeoutSeconds,
+    ...retryDelays(settings.knobs),
     ...(o.now !== undefined && { now: o.now }),
     ...(o.sleep !== undefined && { sleep: o.sleep }),
     ...(o.random !== undefined && { random: o.random }),
@@ -116,6 +126,7 @@ export function createCasClient(settings: CasSettings, overrides: ClientOverride
       scopes,
       dispatcher: p.base,
       maxRetries: settings.knobs.maxRetries,
+      ...retryDelays(settings.knobs),
       userAgent: overrides.userAgent ?? defaultUserAgent(),
       ...clock,
       ...(overrides.sleep !== undefined && { sleep: overrides.sleep }),

@@ -34,6 +34,14 @@ export interface RetryPolicyOptions extends BackoffOptions {
   errorCodes: readonly string[];
   /** Lower retry limits for some error codes. */
   retryLimitByErrorCode: Readonly<Record<string, number>>;
+  /**
+   * A limiter paces every attempt, lowers its rate on a 429 and holds every start for a `Retry-After`:
+   * a request's first 429 (and any 429 with `Retry-After`) is retried without a delay of its own, it
+   * queues for the limiter like a new request; a request throttled again backs off like for a 5xx, so a
+   * long storm of 429s does not use up its retries within seconds. Default `false`: every 429 waits its
+   * `Retry-After` or a backoff.
+   */
+  throttledRetriesPaced?: boolean;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   onEvent?: EventSink;
@@ -62,6 +70,8 @@ export function defaultRetryPolicyOptions(
 export interface RetryTally {
   /** Retries made (attempts = retries + 1). */
   retries: number;
+  /** 429 answers among its attempts. */
+  throttled?: number;
 }
 
 interface Decision {
@@ -76,12 +86,16 @@ interface FailedAttempt {
   headers?: Record<string, string | string[] | undefined>;
 }
 
-/** Whether to retry after `failed` failed attempts, and after how long. */
+/**
+ * Whether to retry after `failed` failed attempts, and after how long. `throttledBefore`: 429s the
+ * request received before this attempt.
+ */
 export function decideRetry(
   err: FailedAttempt,
   method: string,
   failed: number,
   o: RetryPolicyOptions,
+  throttledBefore = 0,
 ): Decision | undefined {
   if (!o.methods.includes(method)) return undefined;
   let reason: string;
@@ -97,6 +111,14 @@ export function decideRetry(
   }
   if (failed > limit) return undefined;
   const retryAfterMs = parseRetryAfterMs(err.headers?.["retry-after"], o.now());
+  if (
+    err.statusCode === 429 &&
+    o.throttledRetriesPaced &&
+    (retryAfterMs !== undefined || throttledBefore === 0)
+  ) {
+    // The limiter spaces the retry (and holds it for a Retry-After) like any other start.
+    return { delayMs: 0, reason, retryAfter: retryAfterMs !== undefined };
+  }
   if (retryAfterMs !== undefined) {
     return { delayMs: Math.min(retryAfterMs, o.maxRetryDelayMs), reason, retryAfter: true };
   }
@@ -113,7 +135,9 @@ export function retryCallback(
   operation: string,
 ): RetryHandler.RetryCallback {
   return (err, { state, opts }, done) => {
-    const decision = decideRetry(err as FailedAttempt, opts.method, state.counter, o);
+    const failed = err as FailedAttempt;
+    const decision = decideRetry(failed, opts.method, state.counter, o, tally.throttled ?? 0);
+    if (failed.statusCode === 429) tally.throttled = (tally.throttled ?? 0) + 1;
     if (!decision) {
       done(err);
       return;

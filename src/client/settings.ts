@@ -11,13 +11,53 @@ import { apiUrlProblem, displayUrl, normaliseAdminRestApiUrl, normaliseBaseUrl }
 /** Reads a namespaced stack config key (`securid:apiKeyFile`); `undefined` when unset. */
 export type ConfigLookup = (key: string) => string | undefined;
 
-/** The client knobs, validated. */
+/**
+ * The client knobs, validated (ranges in {@link KNOB_RANGES}). Each is read from the stack config
+ * (`securid:<knob>` for CAS, `nexus:<knob>` for Nexus), else from the environment (`SECURID_MAX_CONCURRENCY`,
+ * `NEXUS_MAX_RETRIES`...), else the default of {@link DEFAULTS}. They apply per tenant and per process:
+ * every resource of a stack shares one client, one limiter and one token (see `registry.ts`).
+ */
 export interface ClientKnobs {
+  /**
+   * `securid:maxConcurrency` / `SECURID_MAX_CONCURRENCY`: requests in flight at most (1 to 64, default
+   * 8). Requests beyond it wait in the limiter's queue. Operations the engine runs at once are bounded
+   * separately by `pulumi up --parallel`.
+   */
   maxConcurrency: number;
+  /**
+   * `securid:maxRetries` / `SECURID_MAX_RETRIES`: retries after the first attempt of a request (0 to 20,
+   * default 6), for 429, 500, 502, 503, 504 and dropped connections. 5xx and connection errors wait an
+   * exponential backoff with full jitter; a 429 queues again in the limiter, which has lowered the rate
+   * (and holds every request for a `Retry-After`).
+   */
   maxRetries: number;
+  /**
+   * `securid:requestTimeoutSeconds` / `SECURID_REQUEST_TIMEOUT_SECONDS`: per attempt, the longest wait
+   * for an answer's headers and between two chunks of its body (1 to 600, default 30). A timed-out
+   * attempt is retried once (`DEFAULTS.retryLimitByErrorCode`), then fails with `ERR_TIMEOUT`.
+   */
   requestTimeoutSeconds: number;
-  /** `undefined`: no cap. */
+  /**
+   * `securid:maxRequestsPerSecond` / `SECURID_MAX_REQUESTS_PER_SECOND`: a client-side cap on the
+   * requests started per second (greater than 0, at most 10,000; default: no cap), like Okta's
+   * `max_api_capacity`. Set it to leave part of the tenant's API capacity to other clients. Without it
+   * the rate is unbounded until the first 429, after which it adapts (see `limiter.ts`); with it, the
+   * adaptive rate never exceeds the cap.
+   */
   maxRequestsPerSecond?: number;
+  /**
+   * `securid:minRetryDelayMs` / `SECURID_MIN_RETRY_DELAY_MS`: the shortest wait before retrying a 5xx, a
+   * dropped connection or a repeated 429 (0 to 60,000 ms, default 250), like Okta's `min_wait_seconds`.
+   * The wait is drawn uniformly between it and a ceiling that doubles per retry (full jitter); 0 retries
+   * at once.
+   */
+  minRetryDelayMs?: number;
+  /**
+   * `securid:maxRetryDelayMs` / `SECURID_MAX_RETRY_DELAY_MS`: the longest wait before a retry, a
+   * `Retry-After` included (1 to 600,000 ms and at least `minRetryDelayMs`, default 20,000), like Okta's
+   * `max_wait_seconds`.
+   */
+  maxRetryDelayMs?: number;
 }
 
 export type CasAuthSettings =
@@ -81,7 +121,14 @@ const NEXUS = {
 const NEXUS_BASE_URL = N("baseUrl", "NEXUS_BASE_URL");
 const NEXUS_APPLICATION_TOKEN_HEADER = N("applicationTokenHeader", "NEXUS_APPLICATION_TOKEN_HEADER");
 
-const KNOBS = ["maxConcurrency", "maxRetries", "requestTimeoutSeconds", "maxRequestsPerSecond"] as const;
+const KNOBS = [
+  "maxConcurrency",
+  "maxRetries",
+  "requestTimeoutSeconds",
+  "maxRequestsPerSecond",
+  "minRetryDelayMs",
+  "maxRetryDelayMs",
+] as const;
 
 const envName = (prefix: string, knob: string) =>
   `${prefix.toUpperCase()}_${knob.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
@@ -125,9 +172,22 @@ class Reader {
       maxRetries: DEFAULTS.maxRetries,
       requestTimeoutSeconds: DEFAULTS.requestTimeoutSeconds,
     };
+    const found: Partial<Record<(typeof KNOBS)[number], Found>> = {};
     for (const name of KNOBS) {
-      const found = this.get({ key: `${prefix}:${name}`, env: envName(prefix, name) });
-      if (found) knobs[name] = parseKnob(name, found);
+      const value = this.get({ key: `${prefix}:${name}`, env: envName(prefix, name) });
+      if (value) {
+        found[name] = value;
+        knobs[name] = parseKnob(name, value);
+      }
+    }
+    const min = knobs.minRetryDelayMs ?? DEFAULTS.minRetryDelayMs;
+    const max = knobs.maxRetryDelayMs ?? DEFAULTS.maxRetryDelayMs;
+    if (min > max) {
+      const what = (name: "minRetryDelayMs" | "maxRetryDelayMs", value: number) =>
+        found[name] ? `${found[name].from} (${value})` : `the default ${name} (${value})`;
+      throw new InvalidConfigError(
+        `${what("minRetryDelayMs", min)} is greater than ${what("maxRetryDelayMs", max)}.`,
+      );
     }
     return knobs;
   }

@@ -163,6 +163,9 @@ interface RawAnswer {
 
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
+/** `application/json`, `application/problem+json`, with parameters. */
+const JSON_TYPE = /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i;
+
 function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;
@@ -178,8 +181,10 @@ function describeIssues(error: z.ZodError): string {
 
 /**
  * An API client over undici. Composition, outermost first: retry (undici's interceptor with our
- * policy: backoff with full jitter, `Retry-After`, injected sleep) → limiter (one slot per attempt;
- * 429s lower the rate) → auth (headers per attempt; 401/403 invalidate the token) → base dispatcher.
+ * policy: backoff with full jitter for 5xx and dropped connections, injected sleep) → limiter (one slot
+ * per attempt; a 429 lowers the tenant's rate and its `Retry-After` holds every start, so a retried 429
+ * simply queues again) → auth (headers per attempt; 401/403 invalidate the token) → base dispatcher.
+ * Without a limiter a 429 waits its `Retry-After` or a backoff.
  * A 401/403 is sent once more with fresh credentials, then fails with `AuthFailedError`.
  */
 export function createTransport(options: TransportOptions): Transport {
@@ -202,9 +207,12 @@ export function createTransport(options: TransportOptions): Transport {
     ...(options.minRetryDelayMs !== undefined && { minRetryDelayMs: options.minRetryDelayMs }),
     ...(options.maxRetryDelayMs !== undefined && { maxRetryDelayMs: options.maxRetryDelayMs }),
     ...(options.onEvent !== undefined && { onEvent: options.onEvent }),
+    // The limiter paces the tenant and holds every start for a Retry-After: a request's first 429
+    // waits its turn there; a repeated one also backs off.
+    throttledRetriesPaced: options.limiter !== undefined,
   });
   const layers: Dispatcher.DispatcherComposeInterceptor[] = [authInterceptor(options.auth)];
-  if (options.limiter) layers.push(limiterInterceptor(options.limiter));
+  if (options.limiter) layers.push(limiterInterceptor(options.limiter, now));
   // throwOnError: false hands the last answer (with its body) over once retries are exhausted.
   layers.push(interceptors.retry({ throwOnError: false, maxRetries: policy.maxRetries }));
   const dispatcher = base.compose(layers);
@@ -314,8 +322,11 @@ export function createTransport(options: TransportOptions): Transport {
     try {
       data = JSON.parse(answer.text);
     } catch {
+      const what = JSON_TYPE.test(answer.contentType ?? "")
+        ? "malformed JSON (cut short or not JSON at all)"
+        : `${describeBody(answer.text, answer.contentType)} instead of JSON`;
       throw new InvalidResponseError(
-        `Cannot ${req.operation}: ${options.service} answered ${answer.status} with ${describeBody(answer.text, answer.contentType)} instead of JSON.`,
+        `Cannot ${req.operation}: ${options.service} answered ${answer.status} with ${what}.`,
         {
           ...user,
           hint: `Check the ${options.configPrefix} base URL and any proxy between this machine and ${host}.`,

@@ -35,7 +35,21 @@ function refuse(message: string, id?: string): CasAuth {
     : { ok: false, status: 403, message, tokenId: id };
 }
 
+function refusal(message: string, id: string): CasAuth & { ok: false } {
+  return { ok: false, status: 403, message, tokenId: id };
+}
+
+/** Legacy JWTs whose header and signature were verified, kept by token id; bounded. */
+const VERIFIED_CACHE_SIZE = 1024;
+
 export class CasAuthority {
+  /**
+   * Claims of legacy JWTs already verified, by token id: the same bytes always verify the same way, so
+   * a token reused for every request (as clients should) costs one signature check, not one per request.
+   * The claims (expiry) are still checked on every request.
+   */
+  private readonly verified = new Map<string, unknown>();
+
   constructor(private readonly opts: CasAuthorityOptions) {}
 
   async authenticate(headers: IncomingHttpHeaders): Promise<CasAuth> {
@@ -57,28 +71,42 @@ export class CasAuthority {
   }
 
   private async legacy(token: string, id: string): Promise<CasAuth> {
+    const verified = this.verified.has(id)
+      ? { ok: true as const, claims: this.verified.get(id) }
+      : await this.verify(token, id);
+    if (!verified.ok) return verified;
+    const problem = this.checkClaims(verified.claims);
+    return problem ? refuse(`Access Denied: ${problem}`, id) : { ok: true, kind: "legacy", tokenId: id };
+  }
+
+  /** The claims of a legacy JWT with a valid header and signature, or the refusal. */
+  private async verify(
+    token: string,
+    id: string,
+  ): Promise<{ ok: true; claims: unknown } | (CasAuth & { ok: false })> {
     let protectedHeader: Record<string, unknown>;
     try {
       protectedHeader = decodeProtectedHeader(token);
     } catch {
-      return refuse("Access Denied: malformed JWT", id);
+      return refusal("Access Denied: malformed JWT", id);
     }
     const extra = Object.keys(protectedHeader).filter((k) => k !== "alg" && k !== "typ");
     if (protectedHeader.alg !== "RS256" || extra.length > 0) {
-      return refuse("Access Denied: JWT header must be {typ: JWT, alg: RS256}", id);
+      return refusal("Access Denied: JWT header must be {typ: JWT, alg: RS256}", id);
     }
     if (protectedHeader.typ !== undefined && protectedHeader.typ !== "JWT") {
-      return refuse("Access Denied: JWT header must be {typ: JWT, alg: RS256}", id);
+      return refusal("Access Denied: JWT header must be {typ: JWT, alg: RS256}", id);
     }
     let claims: unknown;
     try {
       const { payload } = await compactVerify(token, this.opts.publicKey, { algorithms: ["RS256"] });
       claims = JSON.parse(new TextDecoder().decode(payload));
     } catch {
-      return refuse("Access Denied: invalid JWT signature", id);
+      return refusal("Access Denied: invalid JWT signature", id);
     }
-    const problem = this.checkClaims(claims);
-    return problem ? refuse(`Access Denied: ${problem}`, id) : { ok: true, kind: "legacy", tokenId: id };
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+    this.verified.set(id, claims);
+    return { ok: true, claims };
   }
 
   /** What is wrong with the claims of a legacy JWT, or `undefined`. */

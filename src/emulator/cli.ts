@@ -26,7 +26,7 @@ Options:
   --users <file>      JSON array of users to seed (default: a built-in sample)
   --key-dir <dir>     where the key file, OAuth client and Nexus credentials go (default ./${DEFAULT_KEY_DIR})
   --rate-limit <rps>  rate limit the API calls (token bucket, burst = rps)
-  --latency <ms>      delay every API answer
+  --latency <ms>      answer every API call this long after it arrived
   --help              show this help
 `;
 

@@ -46,6 +46,7 @@ export function createRequestHandler(state: EmulatorState, admin: AdminRouter, d
     const path = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
     const query = queryAt < 0 ? "" : rawUrl.slice(queryAt + 1);
     const method = req.method ?? "GET";
+    const arrivedAt = performance.now();
     const route = matchRoute(state, admin, method, path);
     const counted = route.api !== "admin";
     if (counted) res.on("close", state.log.enter());
@@ -89,13 +90,18 @@ export function createRequestHandler(state: EmulatorState, admin: AdminRouter, d
       else reply = await route.handle(ctx);
     }
     Object.assign(entry, ctx.note);
-    if (counted && state.latencyMs > 0) await delay(state.latencyMs);
+    // The latency is the time from arrival to answer: handling the request is part of it.
+    if (counted && state.latencyMs > 0) {
+      const remaining = state.latencyMs - (performance.now() - arrivedAt);
+      if (remaining > 0) await delay(Math.ceil(remaining));
+    }
     if (fault.kind === "drop") {
       req.socket.destroy();
     } else {
       entry.status = reply.status;
       sendReply(res, reply);
     }
+    entry.durationMs = performance.now() - arrivedAt;
     state.log.add(entry);
   }
 

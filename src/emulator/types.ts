@@ -81,6 +81,8 @@ export interface RequestLogEntry {
   tokenId?: string;
   /** The fault injected, e.g. `error-503-html`, `drop-after-apply`, `garbage-html`, `hang`. */
   fault?: string;
+  /** Real milliseconds from arrival to the answer (or the dropped connection); absent while unanswered. */
+  durationMs?: number;
 }
 
 /** A token bucket applied to the listed operations. */
@@ -170,6 +172,7 @@ export interface EmulatorOptions {
   nexusUsers?: NexusSeedUser[];
   /** OAuth access token lifetime, default 3600. */
   tokenLifetimeSeconds?: number;
+  /** Each API answer is sent this many ms after its request arrived (handling included); default 0. */
   latencyMs?: number;
   rateLimit?: RateLimitOptions;
   faults?: FaultOptions;

@@ -65,4 +65,29 @@ describe("client/auth/legacy", () => {
     assert.equal(await tokens.getToken(), second);
     assert.equal(tokens.mintedCount, 2);
   });
+
+  it("after invalidate, mints a different token even within the same second (iat moves back)", async () => {
+    const clock = new FakeClock();
+    const tokens = source(clock);
+    const first = await tokens.getToken();
+    tokens.invalidate(first);
+    const second = await tokens.getToken();
+    tokens.invalidate(second);
+    const third = await tokens.getToken();
+    assert.equal(new Set([first, second, third]).size, 3);
+    const iat = Math.floor(clock.t / 1000);
+    assert.deepEqual(
+      [first, second, third].map((t) => decodeJwt(t).iat),
+      [iat, iat - 1, iat - 2],
+    );
+    for (const token of [second, third]) {
+      const { payload } = await jwtVerify(token, rsaKeyPair().publicKey, { currentDate: new Date(clock.t) });
+      assert.deepEqual(Object.keys(payload).sort(), ["aud", "exp", "iat", "sub"]);
+      assert.equal(payload.exp! - payload.iat!, 3000);
+    }
+    // a second later the clock's own second is free again
+    clock.advance(1000);
+    tokens.invalidate(third);
+    assert.equal(decodeJwt(await tokens.getToken()).iat, iat + 1);
+  });
 });

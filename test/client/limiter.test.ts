@@ -4,6 +4,7 @@ import type { ClientEvent } from "../../src/client/events";
 import { FakeClock } from "./helpers";
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+const round = (x: number | undefined) => (x === undefined ? undefined : Math.round(x * 100) / 100);
 
 describe("client/limiter", () => {
   it("never has more than maxConcurrency in flight and starts waiters in FIFO order", async () => {
@@ -58,7 +59,7 @@ describe("client/limiter", () => {
     assert.equal(limiter.stats().currentRate, 4);
   });
 
-  it("halves the rate on a 429 (from the recent accepted rate when none was set), then adds 1 req/s per second", async () => {
+  it("on a 429 lowers the rate to 0.9 × the rate the API accepted, then regains it", async () => {
     const clock = new FakeClock();
     const events: ClientEvent[] = [];
     const limiter = new Limiter({
@@ -67,42 +68,148 @@ describe("client/limiter", () => {
       sleep: clock.sleep,
       onEvent: (e) => events.push(e),
     });
-    // 16 accepted in the last 2 s: 8 req/s
-    for (let i = 0; i < 16; i++) {
+    // one every 50 ms for 3 s: 40 accepted in the last 2 s, 20 req/s
+    for (let i = 0; i < 60; i++) {
       const permit = await limiter.acquire();
-      clock.advance(125);
+      clock.advance(50);
       permit.release("accepted");
     }
     assert.equal(limiter.stats().currentRate, undefined);
     (await limiter.acquire()).release("throttled");
-    assert.equal(limiter.stats().currentRate, 4);
-    assert.deepEqual(events, [{ type: "throttle", requestsPerSecond: 4, throttleEvents: 1 }]);
-    // the next start waits 1/4 s (the rate grows meanwhile); a 429 within the cooldown counts but does not decrease
-    (await limiter.acquire()).release("throttled");
-    assert.equal(clock.sleeps.at(-1), 250);
-    assert.equal(limiter.stats().throttleEvents, 2);
-    assert.equal(limiter.stats().currentRate, 4.25);
+    assert.equal(limiter.stats().currentRate, 18);
+    assert.deepEqual(events, [{ type: "throttle", requestsPerSecond: 18, throttleEvents: 1 }]);
     clock.advance(1000);
-    assert.equal(limiter.stats().currentRate, 5.25);
-    (await limiter.acquire()).release("throttled");
-    assert.equal(limiter.stats().currentRate, 2.625);
-    // back to unlimited once the rate reaches what was sent before the first 429 (8 req/s here)
-    clock.advance(5_000);
-    assert.equal(limiter.stats().currentRate, 7.625);
-    clock.advance(1_000);
+    assert.equal(round(limiter.stats().currentRate), 19.07);
+    // back to unlimited once the rate reaches what was sent before the first 429 (20 req/s here)
+    clock.advance(1000);
     assert.equal(limiter.stats().currentRate, undefined);
+  });
+
+  it("regains 1 req/s per second at first, the slope doubling every 5 s without a 429", async () => {
+    const clock = new FakeClock();
+    const limiter = new Limiter({ maxRequestsPerSecond: 1000, now: clock.now, sleep: clock.sleep });
+    for (let i = 0; i < 60; i++) {
+      const permit = await limiter.acquire();
+      clock.advance(49); // + 1 ms of spacing at the 1000 req/s cap
+      permit.release("accepted");
+    }
+    (await limiter.acquire()).release("throttled");
+    const base = limiter.stats().currentRate!;
+    const regained = [1, 5, 10, 20].map((s) => {
+      clock.advance(s * 1000);
+      const r = round(limiter.stats().currentRate! - base);
+      clock.advance(-s * 1000);
+      return r;
+    });
+    // ∫ 2^(s/5) ds: 1.07, 7.21, 21.64, 108.2 req/s
+    assert.deepEqual(regained, [1.07, 7.21, 21.64, 108.2]);
+  });
+
+  it("measures a burst at the start over one second, not over the milliseconds it took", async () => {
+    const clock = new FakeClock();
+    const limiter = new Limiter({ now: clock.now, sleep: clock.sleep });
+    // a token bucket's burst of 20 answered within 100 ms, then a 429
+    for (let i = 0; i < 20; i++) {
+      const permit = await limiter.acquire();
+      clock.advance(5);
+      permit.release("accepted");
+    }
+    (await limiter.acquire()).release("throttled");
+    assert.equal(limiter.stats().currentRate, 18);
+  });
+
+  it("counts a volley of 429s to attempts sent before the decrease once, and decreases again for later ones", async () => {
+    const clock = new FakeClock();
+    const limiter = new Limiter({
+      maxConcurrency: 8,
+      maxRequestsPerSecond: 10,
+      decreaseCooldownMs: 0,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    const volley = await Promise.all(Array.from({ length: 4 }, () => limiter.acquire()));
+    for (let i = 0; i < 8; i++) {
+      const permit = await limiter.acquire();
+      clock.advance(10);
+      permit.release("accepted");
+    }
+    for (const permit of volley) permit.release("throttled");
+    // min(cap 10, accepted 8 req/s over the 1 s minimum span) × 0.9
+    assert.equal(limiter.stats().currentRate, 7.2);
+    assert.equal(limiter.stats().throttleEvents, 4);
+    // an attempt started after the decrease was paced at the new rate: its 429 decreases again
+    (await limiter.acquire()).release("throttled");
+    assert.ok(Math.abs(limiter.stats().currentRate! - 6.48) < 0.2, String(limiter.stats().currentRate));
+  });
+
+  it("in a storm of 429s decreases at most once per cooldown, each time from what the API still accepts", async () => {
+    const clock = new FakeClock();
+    const events: ClientEvent[] = [];
+    const limiter = new Limiter({
+      maxConcurrency: 8,
+      now: clock.now,
+      sleep: clock.sleep,
+      onEvent: (e) => events.push(e),
+    });
+    for (let i = 0; i < 40; i++) {
+      const permit = await limiter.acquire();
+      clock.advance(25);
+      permit.release("accepted");
+    }
+    // 40 req/s accepted, then nothing but 429s for 3.5 s
+    const stormStart = clock.t;
+    const decreases: [number, number][] = [];
+    while (clock.t - stormStart < 3500) {
+      const permit = await limiter.acquire();
+      clock.advance(10);
+      const before = events.length;
+      permit.release("throttled");
+      if (events.length > before) {
+        const e = events.at(-1)!;
+        if (e.type === "throttle")
+          decreases.push([clock.t - stormStart, Math.round(e.requestsPerSecond * 100) / 100]);
+      }
+    }
+    const gaps = decreases.slice(1).map(([t], i) => t - decreases[i]![0]);
+    assert.ok(
+      gaps.every((g) => g >= 1000),
+      JSON.stringify(decreases),
+    );
+    assert.ok(decreases.length <= 4, JSON.stringify(decreases));
+    // the first decrease keeps 90 % of what the API accepted; with nothing accepted for 2 s, the minimum
+    assert.deepEqual(decreases[0], [10, 36]);
+    assert.equal(decreases.at(-1)![1], 0.5);
   });
 
   it("with a cap, decreases from the cap and recovers up to it", async () => {
     const clock = new FakeClock();
     const limiter = new Limiter({ maxRequestsPerSecond: 10, now: clock.now, sleep: clock.sleep });
+    for (let i = 0; i < 20; i++) {
+      const permit = await limiter.acquire();
+      permit.release("accepted");
+    }
+    // the cap spaced them 100 ms apart: 19 accepted in the 2 s before the 429, min(10, 9.5) × 0.9
     (await limiter.acquire()).release("throttled");
-    assert.equal(limiter.stats().currentRate, 5);
-    clock.advance(1_500);
-    (await limiter.acquire()).release("throttled");
-    assert.equal(limiter.stats().currentRate, 3.25);
+    assert.equal(limiter.stats().currentRate, 8.55);
     clock.advance(60_000);
     assert.equal(limiter.stats().currentRate, 10);
+  });
+
+  it("holds every start until a Retry-After has passed", async () => {
+    const clock = new FakeClock();
+    const limiter = new Limiter({ maxConcurrency: 4, now: clock.now, sleep: clock.sleep });
+    const t0 = clock.t;
+    (await limiter.acquire()).release("throttled", { retryAfterMs: 3000 });
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 2 }, () => limiter.run(async () => void starts.push(clock.t - t0))),
+    );
+    assert.ok(starts[0]! >= 3000, String(starts));
+    // never longer than maxHoldMs
+    const capped = new Limiter({ maxHoldMs: 500, now: clock.now, sleep: clock.sleep });
+    const t1 = clock.t;
+    (await capped.acquire()).release("throttled", { retryAfterMs: 60_000 });
+    await capped.run(async () => assert.ok(clock.t - t1 >= 500 && clock.t - t1 < 1000, String(clock.t - t1)));
   });
 
   it("never goes below the minimum rate, and paces queued work at the lowered rate", async () => {

@@ -217,6 +217,27 @@ describe("client/settings (CAS)", () => {
     });
   });
 
+  it("reads the backoff bounds, and refuses a minimum above the maximum", async () => {
+    const ok = await resolveCasSettings(
+      config({ "securid:apiKeyFile": keyPath, "securid:minRetryDelayMs": "20" }),
+      {
+        SECURID_MAX_RETRY_DELAY_MS: "500",
+      },
+    );
+    assert.equal(ok.knobs.minRetryDelayMs, 20);
+    assert.equal(ok.knobs.maxRetryDelayMs, 500);
+    await refused(
+      resolveCasSettings(config({ "securid:apiKeyFile": keyPath, "securid:minRetryDelayMs": "1.5" }), {}),
+      "ERR_INVALID_CONFIG",
+      /securid:minRetryDelayMs is "1.5": expected an integer from 0 to 60000/,
+    );
+    await refused(
+      resolveCasSettings(config({ "securid:apiKeyFile": keyPath, "securid:maxRetryDelayMs": "100" }), {}),
+      "ERR_INVALID_CONFIG",
+      /the default minRetryDelayMs \(250\) is greater than securid:maxRetryDelayMs \(100\)/,
+    );
+  });
+
   it("refuses http:// to a non-loopback host, and an adminRestApiUrl contradicting the key", async () => {
     await refused(
       resolveCasSettings(

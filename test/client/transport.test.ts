@@ -216,6 +216,20 @@ describe("client/transport", () => {
     });
   });
 
+  it("reports malformed JSON served as application/json", async () => {
+    const { lookup, intercept } = setup();
+    intercept().reply(200, '{"id": "u1", "userStatus": ', {
+      headers: { "content-type": "application/json" },
+    });
+    await assert.rejects(
+      lookup(),
+      hasCode(
+        "ERR_INVALID_RESPONSE",
+        /^Cannot look up CAS user a@b.c: CAS answered 200 with malformed JSON \(cut short/,
+      ),
+    );
+  });
+
   it("reports an HTML page instead of JSON", async () => {
     const { lookup, intercept } = setup();
     intercept().reply(200, "<!DOCTYPE html><html><body>Sign in</body></html>", {
@@ -270,6 +284,30 @@ describe("client/transport", () => {
     assert.equal(stats.inFlight, 0);
     assert.equal(stats.queued, 0);
     assert.equal(throttles[0].type, "throttle");
+  });
+
+  it("with a limiter, a first 429 queues again at once (the limiter paces it, and holds it for a Retry-After); a repeated one backs off", async () => {
+    const clock = new FakeClock();
+    const limiter = new Limiter({ maxConcurrency: 2, now: clock.now, sleep: clock.sleep });
+    const { lookup, intercept, events } = setup({ limiter, now: clock.now, sleep: clock.sleep });
+    intercept().reply(429, "");
+    intercept().reply(429, "", { headers: { "retry-after": "2" } });
+    intercept().reply(429, "");
+    intercept().reply(200, { id: "u1" });
+    const t0 = clock.t;
+    await lookup();
+    const retries = events.filter((e) => e.type === "retry");
+    assert.deepEqual(
+      retries.map((e) => e.type === "retry" && [e.delayMs, e.retryAfter]),
+      [
+        [0, false],
+        [0, true],
+        [1125, false], // third failed attempt: 250 + 0.5 × (250 × 2³ − 250)
+      ],
+    );
+    // the limiter held every start for the Retry-After
+    assert.ok(clock.t - t0 >= 2000 + 1125, `${clock.t - t0} ms`);
+    assert.equal(limiter.stats().throttleEvents, 3);
   });
 
   it("surfaces a failure to get a token as is", async () => {

@@ -149,4 +149,22 @@ describe("emulator: legacy API key JWT", () => {
     assert.ok(!JSON.stringify(entries).includes(token));
     assert.equal(emulator.stats().distinctTokens, 1);
   });
+
+  it("checks the expiry of a token on every request, although its signature is verified once", async () => {
+    let t = Date.now();
+    const clocked = await startEmulator({ users: [{ emailAddress: email }], clock: () => t });
+    try {
+      const nowS = Math.floor(t / 1000);
+      const token = await legacyJwt(clocked, { iat: nowS, exp: nowS + 60 }, { nowS });
+      const call = () => cas(clocked, "lookup", { token, body: { email } });
+      assert.equal((await call()).status, 200);
+      assert.equal((await call()).status, 200);
+      t += (60 + 61) * 1000; // past exp and the 60 s of allowed skew
+      const res = await call();
+      assert.equal(res.status, 403);
+      assert.match((await jsonOf(res)).message, /token expired/);
+    } finally {
+      await clocked.close();
+    }
+  });
 });

@@ -20,10 +20,17 @@ export interface LegacyTokenSourceOptions {
 /**
  * Mints the RS256 JWTs of a legacy Administration API key: one per process, reused until it is
  * `renewBeforeExpirySeconds` from expiry.
+ *
+ * RS256 signatures are deterministic: a token minted in the same second with the same claims would be
+ * byte for byte the refused one. So no two tokens of a source share an `iat`: a mint within the second
+ * of an earlier one (after `invalidate`) dates its `iat` one second further back. The claims stay
+ * exactly those the API documents (`sub`, `aud`, `iat`, `exp`).
  */
 export class LegacyTokenSource implements TokenSource {
   readonly kind = "legacy" as const;
   private readonly cache: TokenCache;
+  /** The `iat` of every token minted and not yet expired. */
+  private readonly usedIats = new Set<number>();
 
   constructor(private readonly options: LegacyTokenSourceOptions) {
     const now = options.now ?? Date.now;
@@ -49,7 +56,11 @@ export class LegacyTokenSource implements TokenSource {
       this.options.renewBeforeExpirySeconds ?? DEFAULTS.renewBeforeExpirySeconds,
       lifetime / 5,
     );
-    const iat = Math.floor(nowMs / 1000);
+    const now = Math.floor(nowMs / 1000);
+    for (const used of this.usedIats) if (used + lifetime < now) this.usedIats.delete(used);
+    let iat = now;
+    while (this.usedIats.has(iat)) iat -= 1;
+    this.usedIats.add(iat);
     const exp = iat + lifetime;
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: "RS256", typ: "JWT" })

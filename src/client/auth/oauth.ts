@@ -122,6 +122,9 @@ export interface OAuthTokenSourceOptions {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   maxRetries?: number;
+  /** Backoff bounds of the token call's retries. Defaults {@link DEFAULTS.minRetryDelayMs}, {@link DEFAULTS.maxRetryDelayMs}. */
+  minRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
   renewBeforeExpirySeconds?: number;
   userAgent?: string;
   onEvent?: EventSink;
@@ -161,6 +164,8 @@ export class OAuthTokenSource implements TokenSource {
       sleep: options.sleep ?? timerSleep,
       ...(options.random !== undefined && { random: options.random }),
       ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
+      ...(options.minRetryDelayMs !== undefined && { minRetryDelayMs: options.minRetryDelayMs }),
+      ...(options.maxRetryDelayMs !== undefined && { maxRetryDelayMs: options.maxRetryDelayMs }),
     });
     this.cache = new TokenCache(() => this.fetchToken(), this.now);
   }
