@@ -5,6 +5,7 @@
  * token cache and one rate limiter per tenant, shared by all resources.
  */
 import { getCasClient, getNexusClient, resolveCasSettings, resolveNexusSettings } from "../client";
+import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderEntry, ResourceKind } from "./thin-provider";
 import type { ProviderContext } from "./context";
 import { nexusUserSyncProvider } from "./nexus-user-sync";
@@ -14,65 +15,40 @@ import { userSyncProvider } from "./user-sync";
 type Lookup = (key: string) => string | undefined;
 
 let stackConfig: Lookup = () => undefined;
-const settingsCache = new Map<string, Promise<unknown>>();
 
-/** Memoizes a settings resolution on everything it reads, so a changed config or variable is seen. */
-function memo<T>(kind: string, keys: readonly string[], resolve: () => Promise<T>): Promise<T> {
-  const fingerprint = JSON.stringify([kind, keys.map((k) => stackConfig(k) ?? null), envFingerprint()]);
-  let settings = settingsCache.get(fingerprint) as Promise<T> | undefined;
-  if (!settings) {
-    settings = resolve();
-    // A failed resolution (missing file, bad key) is not cached: fixing it must not need a restart.
-    settings.catch(() => settingsCache.delete(fingerprint));
-    settingsCache.set(fingerprint, settings);
+/**
+ * Settings resolved once per process (the stack config does not change after `configure`, nor does
+ * the plugin's environment), on the first operation that needs them. A failed resolution (a missing
+ * file, a bad key) is not kept, so the next operation reports it again instead of a stale result.
+ */
+class Once<T> {
+  private value?: Promise<T>;
+  constructor(private readonly resolve: () => Promise<T>) {}
+  get(): Promise<T> {
+    if (!this.value) {
+      const value = this.resolve();
+      value.catch(() => {
+        if (this.value === value) this.value = undefined;
+      });
+      this.value = value;
+    }
+    return this.value;
   }
-  return settings;
+  reset(): void {
+    this.value = undefined;
+  }
 }
 
-function envFingerprint(): string[] {
-  return Object.keys(process.env)
-    .filter((k) => k.startsWith("SECURID_") || k.startsWith("NEXUS_"))
-    .sort()
-    .map((k) => `${k}=${process.env[k]}`);
-}
-
-const CAS_KEYS = [
-  "securid:apiKeyFile",
-  "securid:apiKey",
-  "securid:oauthIssuerUrl",
-  "securid:oauthClientId",
-  "securid:oauthPrivateKey",
-  "securid:oauthPrivateKeyFile",
-  "securid:oauthScopes",
-  "securid:adminRestApiUrl",
-  "securid:maxConcurrency",
-  "securid:maxRetries",
-  "securid:requestTimeoutSeconds",
-  "securid:maxRequestsPerSecond",
-] as const;
-
-const NEXUS_KEYS = [
-  "nexus:baseUrl",
-  "nexus:username",
-  "nexus:password",
-  "nexus:bearerToken",
-  "nexus:applicationToken",
-  "nexus:applicationTokenHeader",
-  "nexus:maxConcurrency",
-  "nexus:maxRetries",
-  "nexus:requestTimeoutSeconds",
-  "nexus:maxRequestsPerSecond",
-] as const;
+const casSettings = new Once(() => resolveCasSettings(stackConfig, process.env));
+const nexusSettings = new Once(() => resolveNexusSettings(stackConfig, process.env));
 
 /** The context of the plugin process: stack config first, then the environment. */
 export const pluginContext: ProviderContext = {
   async cas() {
-    const settings = await memo("cas", CAS_KEYS, () => resolveCasSettings(stackConfig, process.env));
-    return getCasClient(settings);
+    return getCasClient(await casSettings.get());
   },
   async nexus() {
-    const settings = await memo("nexus", NEXUS_KEYS, () => resolveNexusSettings(stackConfig, process.env));
-    return getNexusClient(settings);
+    return getNexusClient(await nexusSettings.get());
   },
   log(line: string) {
     console.log(line);
@@ -88,6 +64,8 @@ const providers: Record<ResourceKind, ReturnType<ProviderEntry["provider"]>> = {
 /** Called by the serialized provider's `configure` with the stack config (all namespaces). */
 export function configure(_kind: ResourceKind, lookup: Lookup): void {
   stackConfig = lookup;
+  casSettings.reset();
+  nexusSettings.reset();
 }
 
 /** The implementation of a resource kind. */
@@ -95,4 +73,21 @@ export function provider(kind: ResourceKind): ReturnType<ProviderEntry["provider
   const implementation = providers[kind];
   if (!implementation) throw new Error(`pulumi-securid: unknown resource kind ${kind}`);
   return implementation;
+}
+
+/**
+ * The provider object of a kind, as the module `providers/<kind>.js` exports it. When the package is
+ * installed, that module object is what a resource hands to Pulumi: the serializer recognises a module
+ * under `node_modules` and stores only `require("pulumi-securid/provider/<kind>")` in the state.
+ */
+export function kindProvider(kind: ResourceKind): Required<pulumi.dynamic.ResourceProvider> {
+  return {
+    configure: async (req) => configure(kind, (key) => req.config.get(key)),
+    check: (olds, news) => provider(kind).check(olds, news),
+    diff: (id, olds, news) => provider(kind).diff(id, olds, news),
+    create: (inputs) => provider(kind).create(inputs),
+    read: (id, props) => provider(kind).read(id, props),
+    update: (id, olds, news) => provider(kind).update(id, olds, news),
+    delete: (id, props) => provider(kind).delete(id, props),
+  };
 }

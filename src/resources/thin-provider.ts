@@ -6,7 +6,7 @@ export type ResourceKind = "UserStatus" | "UserSync" | "NexusUserSync";
 
 /** Where the plugin process finds the real implementation. Only strings: this is copied into the state. */
 interface EntryLocation {
-  /** A module specifier: the package subpath when installed, an absolute path when run from sources. */
+  /** The absolute path of `provider-entry` in this repository's sources or build. */
   entry: string;
   /** When the sources are TypeScript (this repository's examples and tests): how to load them. */
   tsNode?: { register: string; project: string };
@@ -18,13 +18,20 @@ export interface ProviderEntry {
   provider(kind: ResourceKind): Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 }
 
+/** The module of each kind under `providers/`, exported as `pulumi-securid/provider/<file>`. */
+const PROVIDER_MODULES: Record<ResourceKind, string> = {
+  UserStatus: "user-status",
+  UserSync: "user-sync",
+  NexusUserSync: "nexus-user-sync",
+};
+
+/** True when this file runs from an installed copy of the package (not from this repository). */
+function installed(): boolean {
+  return __filename.split(path.sep).includes("node_modules");
+}
+
 function locateEntry(): EntryLocation {
   const extension = path.extname(__filename);
-  if (__filename.split(path.sep).includes("node_modules")) {
-    // Installed package: resolved by name from the program's directory, so the state stays portable
-    // across machines and an upgrade of the package reaches resources already in the state.
-    return { entry: "pulumi-securid/provider" };
-  }
   const entry = path.join(__dirname, `provider-entry${extension}`);
   if (extension !== ".ts") return { entry };
   return {
@@ -37,11 +44,11 @@ function locateEntry(): EntryLocation {
 }
 
 /**
- * Builds the object that Pulumi serializes into `__provider`. Its methods capture nothing but the
- * resource kind and the entry location (a few short strings), and load the implementation with
- * `require` inside the plugin process, where every resource of the stack shares one token cache and
- * one rate limiter. No credential is ever captured: `configure` receives the stack config in the
- * plugin, and the environment is read there too.
+ * The provider object for this repository's own sources (examples, tests), which Pulumi serializes by
+ * value: its methods capture nothing but the resource kind and the entry's path (a few short strings),
+ * and load the implementation with `require` inside the plugin process, where every resource of the
+ * stack shares one token cache and one rate limiter. No credential is ever captured: `configure`
+ * receives the stack config in the plugin, and the environment is read there too.
  */
 export function thinProvider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   const { entry, tsNode } = locateEntry();
@@ -73,13 +80,20 @@ function typeScriptLoader(entry: string, tsNode: { register: string; project: st
 const cache = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
 
 /**
- * One provider object per kind per program: Pulumi caches the serialized text per object, so 1,000
- * resources of a kind cost one serialization, not 1,000.
+ * The provider object a resource of `kind` hands to Pulumi, one per kind per program (Pulumi caches
+ * the serialized text per object, so 1,000 resources of a kind cost one serialization).
+ *
+ * Installed from npm, it is the exports object of `providers/<kind>.js`: Pulumi recognises a module
+ * under `node_modules` and stores only `require("pulumi-securid/provider/<kind>")` in the state, a
+ * portable reference that also lets an upgrade of the package reach resources already in the state.
+ * From this repository's sources, it is {@link thinProvider}.
  */
 export function providerFor(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   let provider = cache.get(kind);
   if (!provider) {
-    provider = thinProvider(kind);
+    provider = installed()
+      ? (require(`./providers/${PROVIDER_MODULES[kind]}`) as pulumi.dynamic.ResourceProvider)
+      : thinProvider(kind);
     cache.set(kind, provider);
   }
   return provider;

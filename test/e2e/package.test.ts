@@ -131,13 +131,13 @@ describe("the packed package, installed into a program (e2e)", function () {
       `      __provider from the installed package: ${provider.length} bytes per copy (2 copies per resource)`,
     );
 
-    assert.match(provider, /"pulumi-securid\/provider"/);
+    assert.match(provider, /require\("pulumi-securid\/provider\/user-status"\)/);
     assert.doesNotMatch(
       provider,
       new RegExp(work.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
       "no path of this machine",
     );
-    assert.ok(provider.length < 3072, `__provider is ${provider.length} bytes`);
+    assert.ok(provider.length < 1024, `__provider is ${provider.length} bytes`);
 
     const plugin = await startPlugin({ cwd: app, env: { SECURID_API_KEY_FILE: "" } });
     try {
