@@ -5,18 +5,19 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startEmulator, type Emulator } from "../../src/emulator";
-import { Engine, dynamicType, findSecrets, startPlugin } from "./harness";
-
-const ROOT = path.resolve(__dirname, "../..");
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-
-function run(args: string[], cwd: string): string {
-  return execFileSync(npm, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
+import {
+  Engine,
+  dynamicType,
+  findSecrets,
+  installProgram,
+  packPackage,
+  startPlugin,
+  type InstalledProgram,
+} from "./harness";
 
 /** The lowest @pulumi/pulumi the peer dependency allows (dynamic-provider `configure` came in 3.139). */
 const MINIMUM_PULUMI = (
@@ -32,27 +33,13 @@ describe("the packed package, installed into a program (e2e)", function () {
   let emulator: Emulator;
   let keyFile: string;
 
-  function installApp(name: string, pulumiVersion: string): string {
-    const app = path.join(work, name);
-    mkdirSync(app);
-    writeFileSync(
-      path.join(app, "package.json"),
-      JSON.stringify({
-        name: "consumer",
-        private: true,
-        dependencies: { "pulumi-securid": `file:${tarball}`, "@pulumi/pulumi": pulumiVersion },
-      }),
-    );
-    run(["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], app);
-    return app;
+  function installApp(name: string, pulumiVersion: string): InstalledProgram {
+    return installProgram(path.join(work, name), tarball, pulumiVersion);
   }
 
   before(async function () {
     work = mkdtempSync(path.join(tmpdir(), "securid-pkg-"));
-    const packed = JSON.parse(run(["pack", "--json", "--pack-destination", work], ROOT)) as {
-      filename: string;
-    }[];
-    tarball = path.join(work, packed[0].filename);
+    tarball = packPackage(work);
     emulator = await startEmulator({
       users: [
         { emailAddress: "ada@example.com", userStatus: "Enabled" },
@@ -68,9 +55,11 @@ describe("the packed package, installed into a program (e2e)", function () {
   });
 
   describe(`with @pulumi/pulumi ${CURRENT_PULUMI}`, () => {
+    let program: InstalledProgram;
     let app: string;
     before(() => {
-      app = installApp("current", CURRENT_PULUMI);
+      program = installApp("current", CURRENT_PULUMI);
+      app = program.dir;
     });
 
     it("ships only dist/, the README, the changelog and the licence, with type declarations", () => {
@@ -94,39 +83,25 @@ describe("the packed package, installed into a program (e2e)", function () {
     });
 
     it("runs through the real plugin from node_modules with a small, portable __provider", async () => {
-      await runThroughPlugin(app, "ada@example.com");
+      await runThroughPlugin(program, "ada@example.com");
     });
   });
 
   describe(`with the minimum supported @pulumi/pulumi ${MINIMUM_PULUMI}`, () => {
     it("runs through that version's plugin, serialized by that version's SDK", async () => {
-      const app = installApp("minimum", MINIMUM_PULUMI);
+      const program = installApp("minimum", MINIMUM_PULUMI);
       const installedPulumi = JSON.parse(
-        readFileSync(path.join(app, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
+        readFileSync(path.join(program.dir, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"),
       ) as { version: string };
       assert.equal(installedPulumi.version, MINIMUM_PULUMI);
-      await runThroughPlugin(app, "alan@example.com");
+      await runThroughPlugin(program, "alan@example.com");
     });
   });
 
   /** Serializes the installed package's provider with the app's own SDK, then create + no-op + refresh + delete. */
-  async function runThroughPlugin(app: string, email: string): Promise<void> {
-    const installed = path.join(
-      app,
-      "node_modules",
-      "pulumi-securid",
-      "dist",
-      "resources",
-      "thin-provider.js",
-    );
-    const { providerFor } = require(installed) as typeof import("../../src/resources/thin-provider");
-    const sdk = require(
-      path.join(app, "node_modules", "@pulumi", "pulumi"),
-    ) as typeof import("@pulumi/pulumi");
-    // What `new dynamic.Resource(...)` does with the provider object: serialize a function returning it.
-    const object = providerFor("UserStatus");
-    const serialized = await sdk.runtime.serializeFunction(() => object, { allowSecrets: true });
-    const provider = serialized.text;
+  async function runThroughPlugin(program: InstalledProgram, email: string): Promise<void> {
+    const app = program.dir;
+    const provider = await program.serializedProvider("UserStatus");
     console.log(
       `      __provider from the installed package: ${provider.length} bytes per copy (2 copies per resource)`,
     );

@@ -2,3 +2,4 @@ export * from "./plugin";
 export * from "./serialize";
 export * from "./engine";
 export * from "./secrets";
+export * from "./install";
