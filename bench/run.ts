@@ -8,13 +8,17 @@
  *   --max-concurrency N  securid:maxConcurrency given to the plugin (default: the client's default)
  *   --scenario A,B,C   which scenarios (default all)
  *   --no-naive         skip the naive client
+ *   --source           run this repository's TypeScript sources instead of the packed, installed package
  */
 import { readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { DEFAULTS } from "../src/client/defaults";
 import { reportA, reportB, reportC } from "./report";
 import { scenarioA, scenarioBC, type BenchOptions } from "./scenarios";
+import { installedPackage } from "../test/e2e/harness";
 import { userStatusProviderText } from "./stack";
+
+const PULUMI_VERSION = (require("@pulumi/pulumi/package.json") as { version: string }).version;
 import { logicalCalls, workload } from "./workload";
 
 interface Args {
@@ -23,12 +27,14 @@ interface Args {
   maxConcurrency: number;
   scenarios: Set<string>;
   naive: boolean;
+  /** Run this repository's sources instead of the installed package. */
+  source: boolean;
 }
 
 function usage(message: string): never {
   console.error(`bench: ${message}`);
   console.error(
-    "usage: npm run bench -- [--users N | --quick] [--parallel N] [--max-concurrency N] [--scenario A,B,C] [--no-naive]",
+    "usage: npm run bench -- [--users N | --quick] [--parallel N] [--max-concurrency N] [--scenario A,B,C] [--no-naive] [--source]",
   );
   process.exit(2);
 }
@@ -46,6 +52,7 @@ export function parseArgs(argv: string[]): Args {
     maxConcurrency: DEFAULTS.maxConcurrency,
     scenarios: new Set(["A", "B", "C"]),
     naive: true,
+    source: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split("=", 2) as [string, string | undefined];
@@ -72,6 +79,9 @@ export function parseArgs(argv: string[]): Args {
       }
       case "--no-naive":
         args.naive = false;
+        break;
+      case "--source":
+        args.source = true;
         break;
       default:
         usage(`unknown option ${flag}`);
@@ -104,7 +114,13 @@ async function main(): Promise<void> {
     log: (line) => console.error(`  … ${line}`),
   };
   const bound = Math.min(args.parallel, args.maxConcurrency);
-  const provider = await userStatusProviderText();
+  if (!args.source)
+    console.error(
+      "  … packing and installing the package into a program directory (npm pack, npm install)...",
+    );
+  const program = args.source ? undefined : installedPackage(PULUMI_VERSION);
+  options.program = program;
+  const provider = program ? await program.serializedProvider("UserStatus") : await userStatusProviderText();
 
   out(
     `pulumi-securid benchmark: ${args.users} UserStatus resources through the real dynamic-provider plugin (gRPC)`,
@@ -119,7 +135,7 @@ async function main(): Promise<void> {
   );
   out(
     `__provider: ${provider.length} bytes, stored twice per resource (inputs and outputs): ` +
-      `${2 * provider.length} bytes per resource in the state (source mode)`,
+      `${2 * provider.length} bytes per resource in the state (${program ? "installed package" : "source mode"})`,
   );
   out();
 
@@ -140,6 +156,7 @@ async function main(): Promise<void> {
     }
   }
   out(`total benchmark time: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  program?.cleanup();
 }
 
 if (require.main === module) {

@@ -8,6 +8,7 @@ import { measure, type Measurement } from "./measure";
 import { NaiveClient } from "./naive";
 import { clientOverhead, type ClientOverhead } from "./overhead";
 import { Stack } from "./stack";
+import type { InstalledProgram } from "../test/e2e/harness";
 import { logicalCalls, mismatches, seeds, type DesiredUser } from "./workload";
 
 export interface BenchOptions {
@@ -20,6 +21,8 @@ export interface BenchOptions {
   naive: boolean;
   /** Progress lines. */
   log: (line: string) => void;
+  /** The installed package to run (default: this repository's sources). */
+  program?: InstalledProgram;
 }
 
 export interface PluginFigures {
@@ -75,7 +78,7 @@ export async function scenarioA(o: BenchOptions): Promise<ScenarioA> {
   const emulatorOptions = (): EmulatorOptions => ({ users: seeds(o.users), rateLimit: { ...RATE_LIMIT } });
   o.log(`A: ${o.users.length} creates at 20 req/s through the plugin...`);
   const ours = await withEmulator(emulatorOptions(), async (emulator) => {
-    const stack = await Stack.start({ emulator, config: pluginConfig(o) });
+    const stack = await Stack.start({ emulator, config: pluginConfig(o), program: o.program });
     try {
       const m = await measure(emulator, needed(o.users), () => stack.up(o.users, o.parallel));
       return { ...checkState(m, emulator, o.users), rssPeakKb: stack.plugin.rssPeakKb() };
@@ -102,7 +105,7 @@ export async function scenarioBC(o: BenchOptions, run: { b: boolean; c: boolean 
   const emulatorOptions = (): EmulatorOptions => ({ users: seeds(o.users), latencyMs: LATENCY_MS });
   const n = o.users.length;
   const result = await withEmulator(emulatorOptions(), async (emulator) => {
-    const stack = await Stack.start({ emulator, config: pluginConfig(o) });
+    const stack = await Stack.start({ emulator, config: pluginConfig(o), program: o.program });
     try {
       o.log(`B: ${n} creates, ${LATENCY_MS} ms latency, through the plugin...`);
       const up = { states: [] as (ResourceState | undefined)[] };
@@ -131,7 +134,7 @@ export async function scenarioBC(o: BenchOptions, run: { b: boolean; c: boolean 
     const parallel = 2 * o.parallel;
     o.log(`B: ${n} creates again with --parallel ${parallel} (in-flight bound unchanged)...`);
     result.wide = await withEmulator(emulatorOptions(), async (emulator) => {
-      const stack = await Stack.start({ emulator, config: pluginConfig(o) });
+      const stack = await Stack.start({ emulator, config: pluginConfig(o), program: o.program });
       try {
         const m = await measure(emulator, needed(o.users), () => stack.up(o.users, parallel));
         return { ...checkState(m, emulator, o.users), parallel };

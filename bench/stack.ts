@@ -15,6 +15,7 @@ import {
   type PluginClient,
   type ResourceGoal,
   type ResourceState,
+  type InstalledProgram,
   type UpResult,
 } from "../test/e2e/harness";
 import type { DesiredUser } from "./workload";
@@ -35,6 +36,11 @@ export interface StackOptions {
   config?: Record<string, string>;
   /** Extra plugin environment. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run the package as users install it (`npm pack` + `npm install`, compiled JavaScript, a 275-byte
+   * `__provider`); without it, this repository's TypeScript sources.
+   */
+  program?: InstalledProgram;
 }
 
 export interface OpResult {
@@ -80,9 +86,11 @@ export class Stack {
   static async start(opts: StackOptions): Promise<Stack> {
     const work = mkdtempSync(path.join(tmpdir(), "securid-bench-"));
     const credentials = await credentialsConfig(opts.emulator, opts.credentials ?? "legacy", work);
-    const provider = await userStatusProviderText();
+    const provider = opts.program
+      ? await opts.program.serializedProvider("UserStatus")
+      : await userStatusProviderText();
     const plugin = await startPlugin({
-      cwd: ROOT,
+      cwd: opts.program?.dir ?? ROOT,
       // Nothing from the caller's environment decides the credentials or the knobs.
       env: {
         SECURID_API_KEY_FILE: "",
