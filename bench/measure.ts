@@ -1,5 +1,5 @@
 /** What one run of a scenario measured, from the emulator's request log and the wall clock. */
-import type { Emulator } from "../src/emulator";
+import type { RemoteEmulator } from "./remote-emulator";
 
 export interface Measurement {
   wallMs: number;
@@ -30,18 +30,18 @@ export interface Measurement {
 
 /** Times `action` and reads the emulator's counters for it (the log is cleared first). */
 export async function measure(
-  emulator: Emulator,
+  emulator: RemoteEmulator,
   needed: number,
   action: () => Promise<{ failed: number; errors: string[] }>,
 ): Promise<Measurement> {
-  emulator.clearRequests();
+  await emulator.clearRequests();
   const startedAt = Date.now();
   const started = performance.now();
   const outcome = await action();
   const wallMs = performance.now() - started;
-  const stats = emulator.stats();
+  const { stats, requests } = await emulator.snapshot();
   const cas = stats.requests - (stats.byOperation.token ?? 0);
-  const casLog = emulator.requests.filter((r) => r.api === "cas");
+  const casLog = requests.filter((r) => r.api === "cas");
   const busyMs = casLog.reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
   const perSecond: [number, number][] = [];
   for (const r of casLog) {

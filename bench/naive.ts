@@ -25,7 +25,7 @@ export class NaiveClient {
   private readonly agent = new Agent();
   private token: string | undefined;
 
-  constructor(private readonly emulator: Emulator) {}
+  constructor(private readonly emulator: Pick<Emulator, "url" | "keyFile">) {}
 
   private async bearer(): Promise<string> {
     const { accessID, adminRestApiUrl, accessKey } = this.emulator.keyFile;

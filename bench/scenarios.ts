@@ -2,7 +2,8 @@
  * The benchmark scenarios, each run with pulumi-securid through the real plugin and with the naive
  * client, each against its own fresh emulator.
  */
-import { startEmulator, type Emulator, type EmulatorOptions } from "../src/emulator";
+import type { EmulatorOptions } from "../src/emulator";
+import { RemoteEmulator } from "./remote-emulator";
 import type { ResourceState } from "../test/e2e/harness";
 import { measure, type Measurement } from "./measure";
 import { NaiveClient } from "./naive";
@@ -50,8 +51,8 @@ export interface ScenarioBC {
   naiveRefresh?: Measurement;
 }
 
-async function withEmulator<T>(opts: EmulatorOptions, fn: (e: Emulator) => Promise<T>): Promise<T> {
-  const emulator = await startEmulator(opts);
+async function withEmulator<T>(opts: EmulatorOptions, fn: (e: RemoteEmulator) => Promise<T>): Promise<T> {
+  const emulator = await RemoteEmulator.start(opts);
   try {
     return await fn(emulator);
   } finally {
@@ -59,8 +60,13 @@ async function withEmulator<T>(opts: EmulatorOptions, fn: (e: Emulator) => Promi
   }
 }
 
-function checkState(m: Measurement, emulator: Emulator, users: readonly DesiredUser[]): Measurement {
-  m.mismatches = mismatches(users, (email) => emulator.getUser(email)?.userStatus).length;
+async function checkState(
+  m: Measurement,
+  emulator: RemoteEmulator,
+  users: readonly DesiredUser[],
+): Promise<Measurement> {
+  const { users: statuses } = await emulator.snapshot();
+  m.mismatches = mismatches(users, (email) => statuses.get(email.toLowerCase())).length;
   return m;
 }
 
@@ -81,7 +87,7 @@ export async function scenarioA(o: BenchOptions): Promise<ScenarioA> {
     const stack = await Stack.start({ emulator, config: pluginConfig(o), program: o.program });
     try {
       const m = await measure(emulator, needed(o.users), () => stack.up(o.users, o.parallel));
-      return { ...checkState(m, emulator, o.users), rssPeakKb: stack.plugin.rssPeakKb() };
+      return { ...(await checkState(m, emulator, o.users)), rssPeakKb: stack.plugin.rssPeakKb() };
     } finally {
       await stack.stop();
     }
@@ -92,7 +98,7 @@ export async function scenarioA(o: BenchOptions): Promise<ScenarioA> {
     const client = new NaiveClient(emulator);
     try {
       const m = await measure(emulator, needed(o.users), () => client.apply(o.users));
-      return checkState(m, emulator, o.users);
+      return await checkState(m, emulator, o.users);
     } finally {
       await client.close();
     }
@@ -114,7 +120,7 @@ export async function scenarioBC(o: BenchOptions, run: { b: boolean; c: boolean 
         up.states = r.states;
         return r;
       });
-      checkState(create, emulator, o.users);
+      await checkState(create, emulator, o.users);
       const createFigures = { ...create, rssPeakKb: stack.plugin.rssPeakKb() };
       if (!run.c) return { create: createFigures } as ScenarioBC;
       o.log(`C: no-op up and refresh of ${n} resources through the plugin...`);
@@ -137,7 +143,7 @@ export async function scenarioBC(o: BenchOptions, run: { b: boolean; c: boolean 
       const stack = await Stack.start({ emulator, config: pluginConfig(o), program: o.program });
       try {
         const m = await measure(emulator, needed(o.users), () => stack.up(o.users, parallel));
-        return { ...checkState(m, emulator, o.users), parallel };
+        return { ...(await checkState(m, emulator, o.users)), parallel };
       } finally {
         await stack.stop();
       }
@@ -152,7 +158,7 @@ export async function scenarioBC(o: BenchOptions, run: { b: boolean; c: boolean 
     const client = new NaiveClient(emulator);
     try {
       o.log(`B: ${n} users, ${LATENCY_MS} ms latency, with the naive client...`);
-      result.naiveCreate = checkState(
+      result.naiveCreate = await checkState(
         await measure(emulator, needed(o.users), () => client.apply(o.users)),
         emulator,
         o.users,

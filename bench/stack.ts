@@ -29,7 +29,8 @@ export function userStatusProviderText(): Promise<string> {
 }
 
 export interface StackOptions {
-  emulator: Emulator;
+  /** Where the credentials come from: an emulator in this thread or in a worker. */
+  emulator: Pick<Emulator, "url" | "oauthClient" | "writeKeyFile">;
   /** The emulator's legacy key file (default), or its OAuth client. */
   credentials?: "legacy" | "oauth";
   /** Stack config besides the credentials (e.g. `securid:maxConcurrency`); wins over them. */
@@ -56,7 +57,7 @@ export interface OpResult {
 
 /** Stack config for the emulator's credentials, and which of its keys are secrets. */
 async function credentialsConfig(
-  emulator: Emulator,
+  emulator: Pick<Emulator, "url" | "oauthClient" | "writeKeyFile">,
   kind: "legacy" | "oauth",
   work: string,
 ): Promise<{ config: Record<string, string>; secrets: string[] }> {
