@@ -2,8 +2,7 @@ import type { KeyObject } from "node:crypto";
 import { SignJWT } from "jose";
 import { DEFAULTS } from "../defaults";
 import { emit, type EventSink } from "../events";
-import { TokenCache } from "./token-cache";
-import type { TokenSource } from "./token-source";
+import { CachedTokenSource, type MintedToken } from "./token-cache";
 
 export interface LegacyTokenSourceOptions {
   /** From {@link parseLegacyKeyFile}: `sub` = accessID, `aud` = adminRestApiUrl as in the file. */
@@ -26,30 +25,17 @@ export interface LegacyTokenSourceOptions {
  * of an earlier one (after `invalidate`) dates its `iat` one second further back. The claims stay
  * exactly those the API documents (`sub`, `aud`, `iat`, `exp`).
  */
-export class LegacyTokenSource implements TokenSource {
+export class LegacyTokenSource extends CachedTokenSource {
   readonly kind = "legacy" as const;
-  private readonly cache: TokenCache;
   /** The `iat` of every token minted and not yet expired. */
   private readonly usedIats = new Set<number>();
 
   constructor(private readonly options: LegacyTokenSourceOptions) {
-    const now = options.now ?? Date.now;
-    this.cache = new TokenCache(() => this.mint(now()), now);
+    super(options.now ?? Date.now);
   }
 
-  get mintedCount(): number {
-    return this.cache.mintedCount;
-  }
-
-  getToken(): Promise<string> {
-    return this.cache.get();
-  }
-
-  invalidate(token: string): void {
-    this.cache.invalidate(token);
-  }
-
-  private async mint(nowMs: number): Promise<{ token: string; renewAtMs: number }> {
+  protected async mintToken(): Promise<MintedToken> {
+    const nowMs = (this.options.now ?? Date.now)();
     const { key, onEvent } = this.options;
     const lifetime = Math.min(this.options.lifetimeSeconds ?? DEFAULTS.legacyTokenLifetimeSeconds, 3600);
     const renewBefore = Math.min(
@@ -69,7 +55,7 @@ export class LegacyTokenSource implements TokenSource {
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .sign(key.privateKey);
-    emit(onEvent, { type: "token", kind: "legacy", mintedCount: this.cache.mintedCount + 1 });
+    emit(onEvent, { type: "token", kind: "legacy", mintedCount: this.mintedCount + 1 });
     return { token, renewAtMs: (exp - renewBefore) * 1000 };
   }
 }

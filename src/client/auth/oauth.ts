@@ -16,8 +16,7 @@ import { emit, type EventSink } from "../events";
 import { describeBody, oauthErrorHint, parseErrorBody } from "../http-errors";
 import { decideRetry, defaultRetryPolicyOptions, type RetryPolicyOptions } from "../retry-policy";
 import { displayUrl } from "../url";
-import { TokenCache } from "./token-cache";
-import type { TokenSource } from "./token-source";
+import { CachedTokenSource, type MintedToken } from "./token-cache";
 
 /** A private JWK usable for the client assertion, with its signing algorithm. */
 export interface OAuthKey {
@@ -140,17 +139,17 @@ const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(res
  * OAuth client credentials with a `private_key_jwt` assertion: `POST <issuer>/token`, the access token
  * cached until `expires_in − renewBefore` (80 % of the lifetime for short ones).
  */
-export class OAuthTokenSource implements TokenSource {
+export class OAuthTokenSource extends CachedTokenSource {
   readonly kind = "oauth" as const;
   readonly scopes: readonly string[];
   readonly tokenUrl: string;
   private readonly key: OAuthKey;
   private signingKey: Promise<CryptoKey | Uint8Array> | undefined;
-  private readonly cache: TokenCache;
   private readonly now: () => number;
   private readonly policy: RetryPolicyOptions;
 
   constructor(private readonly options: OAuthTokenSourceOptions) {
+    super(options.now ?? Date.now);
     this.key =
       typeof options.privateJwk === "object" && isOAuthKey(options.privateJwk)
         ? options.privateJwk
@@ -167,19 +166,6 @@ export class OAuthTokenSource implements TokenSource {
       ...(options.minRetryDelayMs !== undefined && { minRetryDelayMs: options.minRetryDelayMs }),
       ...(options.maxRetryDelayMs !== undefined && { maxRetryDelayMs: options.maxRetryDelayMs }),
     });
-    this.cache = new TokenCache(() => this.fetchToken(), this.now);
-  }
-
-  get mintedCount(): number {
-    return this.cache.mintedCount;
-  }
-
-  getToken(): Promise<string> {
-    return this.cache.get();
-  }
-
-  invalidate(token: string): void {
-    this.cache.invalidate(token);
   }
 
   /** A fresh client assertion (unique `jti`): one per token request attempt. */
@@ -203,7 +189,7 @@ export class OAuthTokenSource implements TokenSource {
       .sign(await this.signingKey);
   }
 
-  private async fetchToken(): Promise<{ token: string; renewAtMs: number }> {
+  protected async mintToken(): Promise<MintedToken> {
     const url = new URL(this.tokenUrl);
     const operation = `get an OAuth access token from ${displayUrl(this.tokenUrl)}`;
     for (let failed = 0; ;) {
@@ -274,7 +260,7 @@ export class OAuthTokenSource implements TokenSource {
     const lifetime = parsed.data.expires_in;
     const renewBefore = this.options.renewBeforeExpirySeconds ?? DEFAULTS.renewBeforeExpirySeconds;
     const useFor = Math.max(lifetime - renewBefore, lifetime * 0.8);
-    emit(this.options.onEvent, { type: "token", kind: "oauth", mintedCount: this.cache.mintedCount + 1 });
+    emit(this.options.onEvent, { type: "token", kind: "oauth", mintedCount: this.mintedCount + 1 });
     return { token: parsed.data.access_token, renewAtMs: obtainedAt + useFor * 1000 };
   }
 

@@ -1,3 +1,5 @@
+import type { TokenSource } from "./token-source";
+
 /** A token and when to stop using it. */
 export interface MintedToken {
   token: string;
@@ -47,5 +49,30 @@ export class TokenCache {
 
   invalidate(token: string): void {
     if (this.current?.token === token) this.current = undefined;
+  }
+}
+
+/** A {@link TokenSource} whose tokens come from `mintToken`, cached by a {@link TokenCache}. */
+export abstract class CachedTokenSource implements TokenSource {
+  abstract readonly kind: TokenSource["kind"];
+  private readonly cache: TokenCache;
+
+  protected constructor(now: () => number) {
+    this.cache = new TokenCache(() => this.mintToken(), now);
+  }
+
+  /** A new token, and when to renew it. */
+  protected abstract mintToken(): Promise<MintedToken>;
+
+  get mintedCount(): number {
+    return this.cache.mintedCount;
+  }
+
+  getToken(): Promise<string> {
+    return this.cache.get();
+  }
+
+  invalidate(token: string): void {
+    this.cache.invalidate(token);
   }
 }
