@@ -87,23 +87,31 @@ function describeIssue(issue: z.core.$ZodIssue, data: object): string {
  *
  * @param source where the key came from, for messages (e.g. `securid:apiKeyFile /path/key.key`).
  */
-export function parseLegacyKeyFile(input: string | object, source = "the API key file"): LegacyKey {
+/**
+ * The JSON object of a key given as text or already parsed. Messages name `source` and what was
+ * expected, never the text: JSON.parse's own message quotes it.
+ */
+export function parseKeyObject(
+  input: string | object,
+  source: string,
+  expected: string,
+): Record<string, unknown> {
   let data: unknown = input;
   if (typeof input === "string") {
     try {
       data = JSON.parse(input.replace(/^\uFEFF/, ""));
     } catch {
-      // JSON.parse's message quotes the text: leave it out.
-      throw new InvalidKeyError(
-        `${source} is not JSON; expected the key file downloaded from the Cloud Administration Console.`,
-      );
+      throw new InvalidKeyError(`${source} is not JSON; expected ${expected}.`);
     }
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new InvalidKeyError(
-      `${source} is not a JSON object; expected the key file downloaded from the Cloud Administration Console.`,
-    );
+    throw new InvalidKeyError(`${source} is not a JSON object; expected ${expected}.`);
   }
+  return data as Record<string, unknown>;
+}
+
+export function parseLegacyKeyFile(input: string | object, source = "the API key file"): LegacyKey {
+  const data = parseKeyObject(input, source, "the key file downloaded from the Cloud Administration Console");
   const parsed = legacyKeyFileSchema.safeParse(data);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => describeIssue(issue, data)).join("; ");

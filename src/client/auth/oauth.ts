@@ -15,6 +15,7 @@ import { DEFAULTS } from "../defaults";
 import { emit, type EventSink } from "../events";
 import { describeBody, oauthErrorHint, parseErrorBody } from "../http-errors";
 import { decideRetry, defaultRetryPolicyOptions, type RetryPolicyOptions } from "../retry-policy";
+import { parseKeyObject } from "../key-file";
 import { displayUrl } from "../url";
 import { CachedTokenSource, type MintedToken } from "./token-cache";
 
@@ -50,20 +51,7 @@ const jwkSchema = z.discriminatedUnion("kty", [
  * ES256/ES384/ES512; `kid` is required. Messages never contain the key.
  */
 export function parseOAuthJwk(input: string | object, source = "the OAuth private key"): OAuthKey {
-  let data: unknown = input;
-  if (typeof input === "string") {
-    try {
-      data = JSON.parse(input.replace(/^\uFEFF/, ""));
-    } catch {
-      throw new InvalidKeyError(
-        `${source} is not JSON; expected the private key (JWK) the console gave for the API client.`,
-      );
-    }
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new InvalidKeyError(`${source} is not a JSON object (JWK).`);
-  }
-  const raw = data as Record<string, unknown>;
+  const raw = parseKeyObject(input, source, "the private key (JWK) the console gave for the API client");
   if (Array.isArray(raw.keys)) {
     throw new InvalidKeyError(`${source} is a key set (JWKS); give the single private key (JWK) instead.`);
   }
