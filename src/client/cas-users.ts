@@ -52,8 +52,11 @@ export const userStatusAnswerSchema = z.object({ id: z.string().min(1), userStat
 export type UserStatusAnswer = z.infer<typeof userStatusAnswerSchema>;
 
 /** A user pending deletion: `markDeleted`, or the status `Pending Deletion` some documents show. */
-export function isPendingDeletion(user: Pick<CasUser, "markDeleted" | "userStatus">): boolean {
-  return user.markDeleted || user.userStatus === "Pending Deletion";
+/** The `userStatus` one document lists for a user marked for deletion. */
+export const PENDING_DELETION = "Pending Deletion";
+
+export function isPendingDeletion(user: { markDeleted?: boolean | null; userStatus: string }): boolean {
+  return user.markDeleted === true || user.userStatus === PENDING_DELETION;
 }
 
 const SCOPE_READ = ["rsa.user.read"] as const;

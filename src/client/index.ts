@@ -43,6 +43,7 @@ export {
   casUserSchema,
   casUserListSchema,
   isPendingDeletion,
+  PENDING_DELETION,
   userStatusAnswerSchema,
 } from "./cas-users";
 export type { CasUser, CasUserStatus, UserStatusAnswer } from "./cas-users";

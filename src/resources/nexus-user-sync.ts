@@ -296,9 +296,6 @@ export function nexusUserSyncProvider(ctx: ProviderContext) {
   };
 }
 
-/** The provider type, as `provider-entry.ts` exposes it. */
-export type NexusUserSyncProvider = ReturnType<typeof nexusUserSyncProvider>;
-
 /**
  * Runs ECI Nexus `SyncUserIdentity` (`PUT /v1/users/{userId}/$sync`) for one user: refreshes the
  * Nexus user's identity, groups and UPN from an identity provider's claims, on create and once per

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CasUser } from "../client";
+import { isPendingDeletion, type CasUser } from "../client";
 import { hasErrorCode, PendingDeletionError } from "../errors";
 import type { ProviderContext } from "./context";
 import { lookupExistingUser, lookupForRefresh } from "./lookup";
@@ -63,21 +63,14 @@ const INPUT_NAMES = ["email", "status", "searchUnsynched", "onDelete"] as const;
 const STATUSES: readonly DesiredStatus[] = ["Enabled", "Disabled"];
 const ON_DELETE: readonly OnDelete[] = ["keep", "restore"];
 
-/** A user pending deletion (marked for deletion, deleted for good seven days later). */
-function isPendingDeletion(user: {
-  markDeleted?: boolean | null;
-  userStatus?: string;
-  status?: string;
-}): boolean {
-  const status = user.userStatus ?? user.status;
-  return user.markDeleted === true || status === "Pending Deletion";
-}
-
 /** Whether the observed user already satisfies the desired status (the table of desired × current). */
 function satisfies(desired: DesiredStatus, observed: { status: string; markDeleted: boolean }): boolean {
   if (observed.status === desired) return true;
   // A user pending deletion cannot sign in: that is what "Disabled" asks for.
-  return desired === "Disabled" && isPendingDeletion(observed);
+  return (
+    desired === "Disabled" &&
+    isPendingDeletion({ markDeleted: observed.markDeleted, userStatus: observed.status })
+  );
 }
 
 function outputsFrom(user: CasUser, inputs: UserStatusInputs, status: string, previousStatus: string) {
@@ -178,7 +171,11 @@ export function userStatusProvider(ctx: ProviderContext) {
       const inputs = checked(news);
       let status = olds.status;
       if (!satisfies(inputs.status, olds)) {
-        if (inputs.status === "Enabled" && isPendingDeletion(olds)) throw pendingDeletionError(olds.email);
+        if (
+          inputs.status === "Enabled" &&
+          isPendingDeletion({ markDeleted: olds.markDeleted, userStatus: olds.status })
+        )
+          throw pendingDeletionError(olds.email);
         status = await setStatus({ id, email: olds.email }, olds.status, inputs.status);
       }
       return {
@@ -233,9 +230,6 @@ export function userStatusProvider(ctx: ProviderContext) {
     },
   };
 }
-
-/** The provider type, as `provider-entry.ts` exposes it. */
-export type UserStatusProvider = ReturnType<typeof userStatusProvider>;
 
 /**
  * The desired `Enabled`/`Disabled` status of one RSA SecurID Cloud Authentication Service user.

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isPendingDeletion, PENDING_DELETION } from "../client";
 import type { ProviderContext } from "./context";
 import { lookupExistingUser, lookupForRefresh } from "./lookup";
 import {
@@ -59,18 +60,13 @@ export interface UserSyncOutputs {
 
 const INPUT_NAMES = ["email", "userId", "searchUnsynched", "triggers"] as const;
 
-/** The value of `statusBefore`/`statusAfter` for a user pending deletion, whatever its `userStatus`. */
-export const PENDING_DELETION = "Pending Deletion";
-
 /**
  * The status a user has for the purpose of "did the sync change it": `Enabled`, `Disabled`, or
  * `Pending Deletion` for a user marked for deletion (shown either as `markDeleted: true` or as that
  * `userStatus`, depending on the tenant), so that being marked for deletion counts as a change.
  */
 export function effectiveStatus(user: { userStatus: string; markDeleted?: boolean | null }): string {
-  return user.markDeleted === true || user.userStatus === PENDING_DELETION
-    ? PENDING_DELETION
-    : user.userStatus;
+  return isPendingDeletion(user) ? PENDING_DELETION : user.userStatus;
 }
 
 /** Whether a value is given (the engine sends `null` for an input set to `undefined` in some paths). */
@@ -256,9 +252,6 @@ export function userSyncProvider(ctx: ProviderContext) {
     },
   };
 }
-
-/** The provider type, as `provider-entry.ts` exposes it. */
-export type UserSyncProvider = ReturnType<typeof userSyncProvider>;
 
 /**
  * Runs the CAS Synchronize User call for one user: on create, and again whenever `triggers` (or the
