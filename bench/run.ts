@@ -15,7 +15,7 @@ import { availableParallelism, cpus } from "node:os";
 import { DEFAULTS } from "../src/client/defaults";
 import { reportA, reportB, reportC } from "./report";
 import { scenarioA, scenarioBC, type BenchOptions } from "./scenarios";
-import { installedPackage } from "../test/e2e/harness";
+import { installedPackage } from "../dev/engine";
 import { userStatusProviderText } from "./stack";
 
 const PULUMI_VERSION = (require("@pulumi/pulumi/package.json") as { version: string }).version;

@@ -4,12 +4,12 @@
  */
 import type { EmulatorOptions } from "../src/emulator";
 import { RemoteEmulator } from "./remote-emulator";
-import type { ResourceState } from "../test/e2e/harness";
+import type { ResourceState } from "../dev/engine";
 import { measure, type Measurement } from "./measure";
 import { NaiveClient } from "./naive";
 import { clientOverhead, type ClientOverhead } from "./overhead";
 import { Stack } from "./stack";
-import type { InstalledProgram } from "../test/e2e/harness";
+import type { InstalledProgram } from "../dev/engine";
 import { logicalCalls, mismatches, seeds, type DesiredUser } from "./workload";
 
 export interface BenchOptions {

@@ -1,6 +1,6 @@
 /**
- * A stack of `UserStatus` resources driven through the REAL dynamic-provider plugin over gRPC (the e2e
- * harness), the way `pulumi up` and `pulumi refresh` drive it, with at most `parallel` operations in flight.
+ * A stack of `UserStatus` resources driven through the REAL dynamic-provider plugin over gRPC (the engine
+ * stand-in in dev/engine), the way `pulumi up` and `pulumi refresh` drive it, with at most `parallel` operations in flight.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +17,7 @@ import {
   type ResourceState,
   type InstalledProgram,
   type UpResult,
-} from "../test/e2e/harness";
+} from "../dev/engine";
 import type { DesiredUser } from "./workload";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -18,7 +18,7 @@ import {
   wrapSecret,
   type PluginClient,
   type ResourceState,
-} from "./harness";
+} from "../../dev/engine";
 
 const TYPE = dynamicType("nexus", "UserSync");
 /** No NEXUS_* variable of the machine running the tests reaches the plugin. */

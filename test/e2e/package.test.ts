@@ -17,7 +17,7 @@ import {
   packPackage,
   startPlugin,
   type InstalledProgram,
-} from "./harness";
+} from "../../dev/engine";
 
 /** The lowest @pulumi/pulumi the peer dependency allows (dynamic-provider `configure` came in 3.139). */
 const MINIMUM_PULUMI = (

@@ -19,7 +19,7 @@ import {
   startPlugin,
   type PluginClient,
   type ResourceState,
-} from "./harness";
+} from "../../dev/engine";
 
 const SYNC = dynamicType("securid", "UserSync");
 const STATUS = dynamicType("securid", "UserStatus");

@@ -16,6 +16,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { unwrapSecretsDeep, wrapSecret } from "./secrets";
 
 /** JSON-shaped property bag, as carried by a `google.protobuf.Struct`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- property bags are JSON of any shape
 export type PropertyMap = Record<string, any>;
 
 export interface StartPluginOptions {

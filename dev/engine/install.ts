@@ -7,9 +7,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ResourceKind } from "../../../src/resources/thin-provider";
+import type { ResourceKind } from "../../src/resources/thin-provider";
 
-const ROOT = path.resolve(__dirname, "../../..");
+const ROOT = path.resolve(__dirname, "../..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 function npmRun(args: string[], cwd: string): string {
@@ -48,7 +48,7 @@ export function installProgram(dir: string, tarball: string, pulumiVersion: stri
     dir,
     async serializedProvider(kind) {
       const thin = path.join(modules, "pulumi-securid", "dist", "resources", "thin-provider.js");
-      const { providerFor } = require(thin) as typeof import("../../../src/resources/thin-provider");
+      const { providerFor } = require(thin) as typeof import("../../src/resources/thin-provider");
       const sdk = require(path.join(modules, "@pulumi", "pulumi")) as typeof import("@pulumi/pulumi");
       // What `new dynamic.Resource(...)` does with the provider object: serialize a function returning it.
       const provider = providerFor(kind);

@@ -17,9 +17,9 @@ import {
   wrapSecret,
   type PluginClient,
   type ResourceGoal,
-} from "./harness";
+} from "../../../dev/engine";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../../..");
 const TYPE = dynamicType("test", "Thing");
 const API_KEY = "s3cr3t-api-key-value";
 
