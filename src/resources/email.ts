@@ -19,13 +19,13 @@ export function emailProblem(value: string): string | undefined {
   const hidden = HIDDEN.exec(value);
   if (hidden) {
     const codePoint = hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
-    return `contains an invisible or control character (U+${codePoint}) at position ${hidden.index + 1}: retype the address`;
+    return `contains an invisible or control character (U+${codePoint}) at position ${hidden.index + 1}: retype it`;
   }
   const trimmed = value.trim();
   if (trimmed.length > MAX_EMAIL_LENGTH) {
     return `is ${trimmed.length} characters long; an email address has at most ${MAX_EMAIL_LENGTH}`;
   }
-  if (!SHAPE.test(trimmed)) return 'is not an email address such as "jane.doe@example.com"';
+  if (!SHAPE.test(trimmed)) return "is not of the form name@domain";
   return undefined;
 }
 

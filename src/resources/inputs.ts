@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { InvalidInputError } from "../errors";
+import { emailProblem } from "./email";
 
 /**
  * The value the engine sends for an input that is not known yet (during a preview, an output of a
@@ -14,19 +15,27 @@ export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
 }
 
-/** Renders a value the way the user wrote it, for error messages. */
+/** The longest rendering of a value in a message: enough to recognise it, too short to leak much. */
+const SHOWN_CHARACTERS = 60;
+
+/**
+ * Renders a value the way the user wrote it, for error messages: JSON, with invisible characters
+ * escaped, cut short (a value in the wrong property may be a secret pasted by mistake).
+ */
 export function show(value: unknown): string {
   if (value === undefined) return "nothing";
-  if (typeof value === "string") return JSON.stringify(value);
+  let text: string;
   try {
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    text = JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    text = String(value);
   }
+  text = text.replace(
+    /[\p{Cf}\u2028\u2029]/gu,
+    (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`,
+  );
+  return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS - 3)}...` : text;
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Collects check failures, one per property, each naming the property, what is wrong and the fix.
@@ -55,14 +64,15 @@ export class InputChecker {
       );
       return undefined;
     }
-    if (typeof value !== "string" || !EMAIL.test(value.trim())) {
+    const problem = typeof value === "string" ? emailProblem(value) : "is not a string";
+    if (problem !== undefined) {
       this.fail(
         property,
-        `${property} must be an email address such as "jane.doe@example.com", got ${show(value)}`,
+        `${property} must be an email address such as "jane.doe@example.com", got ${show(value)}: it ${problem}`,
       );
       return undefined;
     }
-    return value.trim();
+    return (value as string).trim();
   }
 
   /** A required non-empty string. */

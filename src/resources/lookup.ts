@@ -27,8 +27,8 @@ export async function lookupExistingUser(
   }
 }
 
-/** Looks a user up for a refresh: `undefined` when the user is gone (the resource leaves the state). */
-export async function lookupForRefresh(
+/** Looks a user up by email: `undefined` when CAS has no such user. */
+export async function findUser(
   ctx: ProviderContext,
   email: string,
   searchUnsynched: boolean,

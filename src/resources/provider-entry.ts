@@ -7,6 +7,8 @@
 import { getCasClient, getNexusClient, resolveCasSettings, resolveNexusSettings } from "../client";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderEntry, ResourceKind } from "./thin-provider";
+import { InvalidConfigError } from "../errors";
+import { appendAuditRecord } from "./audit-log";
 import type { ProviderContext } from "./context";
 import { nexusUserSyncProvider } from "./nexus-user-sync";
 import { userStatusProvider } from "./user-status";
@@ -42,6 +44,19 @@ class Once<T> {
 const casSettings = new Once(() => resolveCasSettings(stackConfig, process.env));
 const nexusSettings = new Once(() => resolveNexusSettings(stackConfig, process.env));
 
+/** `securid:neverDisable` -> `SECURID_NEVER_DISABLE`. */
+export function environmentVariable(key: string): string {
+  return key
+    .replace(":", "_")
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toUpperCase();
+}
+
+function setting(key: string): string | undefined {
+  const value = stackConfig(key) ?? process.env[environmentVariable(key)];
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
 /** The context of the plugin process: stack config first, then the environment. */
 export const pluginContext: ProviderContext = {
   async cas() {
@@ -52,6 +67,22 @@ export const pluginContext: ProviderContext = {
   },
   log(line: string) {
     console.log(line);
+  },
+  setting,
+  async audit(record) {
+    const file = setting("securid:auditLogFile");
+    if (file === undefined) return;
+    try {
+      await appendAuditRecord(file, record);
+    } catch (err) {
+      throw new InvalidConfigError(
+        `The status of ${record.email} was changed (${record.from} -> ${record.to}), but the audit log ${file} could not be written: ${(err as Error).message}.`,
+        {
+          cause: err,
+          hint: "Fix securid:auditLogFile (or SECURID_AUDIT_LOG_FILE): a writable path, relative to the program's directory.",
+        },
+      );
+    }
   },
 };
 

@@ -1,22 +1,37 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isPendingDeletion, type CasUser } from "../client";
-import { hasErrorCode, PendingDeletionError } from "../errors";
-import type { ProviderContext } from "./context";
-import { lookupExistingUser, lookupForRefresh } from "./lookup";
-import { acceptedInputs, defined, InputChecker, isUnknown, sameEmail } from "./inputs";
+import type { CasUser } from "../client";
+import { hasErrorCode, InvalidInputError, PendingDeletionError, UserNotFoundError } from "../errors";
+import type { AuditRecord, ProviderContext } from "./context";
+import { declareAddress, resourceLabel } from "./declared-addresses";
+import { declareUser, declaringAddress, noteReplacing, replacedPreviousStatus } from "./deployment-claims";
+import { emailKey } from "./email";
+import { findUser } from "./lookup";
+import { acceptedInputs, defined, InputChecker, isUnknown, PROVIDER_KEY, sameEmail } from "./inputs";
+import {
+  ABSENT,
+  adoptedPreviousStatus,
+  planDiff,
+  planRestore,
+  planStatus,
+  recordedObservation,
+  RESTORE_IMPOSSIBLE,
+  type DesiredStatus,
+  type IfMissing,
+  type Observed,
+  type OnDelete,
+  type Refusal,
+  type RestoreSkip,
+} from "./user-status-plan";
 import { providerFor } from "./thin-provider";
 
-/** A status `UserStatus` can enforce. */
-export type DesiredStatus = "Enabled" | "Disabled";
-
-/** What `UserStatus` does when it leaves the stack. */
-export type OnDelete = "keep" | "restore";
+export type { DesiredStatus, IfMissing, OnDelete } from "./user-status-plan";
 
 /** The arguments of a {@link UserStatus}. */
 export interface UserStatusArgs {
   /**
-   * The user's email address, as known to CAS (compared case-insensitively). Changing it replaces the
-   * resource: the new user is adopted, the old one is handled by `onDelete`.
+   * The user's email address, as known to CAS (compared case-insensitively). Another address
+   * replaces the resource: the new one adopts whoever CAS knows by that address; when that is the
+   * same user (a rename), no status is written and the old resource restores nothing.
    */
   email: pulumi.Input<string>;
   /** The desired status: `"Enabled"` or `"Disabled"` (case-sensitive). */
@@ -29,9 +44,15 @@ export interface UserStatusArgs {
   /**
    * What removing the resource from the stack does: `"keep"` (default) leaves the user as it is;
    * `"restore"` puts back `previousStatus`, the status the user had before this resource first
-   * changed it.
+   * changed it, unless another resource of the stack now declares the same user.
    */
   onDelete?: pulumi.Input<OnDelete>;
+  /**
+   * What adopting an address CAS does not know does: `"fail"` (default: a typo in a leaver's address
+   * must not pass silently) or `"ignore"`: a `"Disabled"` user CAS does not have is already what is
+   * asked (`exists` is then `false`); an `"Enabled"` one always fails.
+   */
+  ifMissing?: pulumi.Input<IfMissing>;
 }
 
 /** The inputs the provider receives after `check`. */
@@ -40,14 +61,18 @@ export interface UserStatusInputs {
   status: DesiredStatus;
   searchUnsynched: boolean;
   onDelete: OnDelete;
+  ifMissing: IfMissing;
 }
 
 /** The outputs the provider stores in the state. */
 export interface UserStatusOutputs {
-  userId: string;
+  /** The CAS user id; `null` for an address CAS has never known (`ifMissing: "ignore"`). */
+  userId: string | null;
   email: string;
+  /** `Enabled`, `Disabled`, `Absent` (CAS does not have the user), or what CAS shows. */
   status: string;
   previousStatus: string;
+  exists: boolean;
   markDeleted: boolean;
   identitySource: string | null;
   firstName: string | null;
@@ -57,28 +82,35 @@ export interface UserStatusOutputs {
   voiceNumber: string | null;
   searchUnsynched: boolean;
   onDelete: OnDelete;
+  ifMissing: IfMissing;
 }
 
-const INPUT_NAMES = ["email", "status", "searchUnsynched", "onDelete"] as const;
+const INPUT_NAMES = ["email", "status", "searchUnsynched", "onDelete", "ifMissing"] as const;
 const STATUSES: readonly DesiredStatus[] = ["Enabled", "Disabled"];
 const ON_DELETE: readonly OnDelete[] = ["keep", "restore"];
+const IF_MISSING: readonly IfMissing[] = ["fail", "ignore"];
 
-/** Whether the observed user already satisfies the desired status (the table of desired × current). */
-function satisfies(desired: DesiredStatus, observed: { status: string; markDeleted: boolean }): boolean {
-  if (observed.status === desired) return true;
-  // A user pending deletion cannot sign in: that is what "Disabled" asks for.
-  return (
-    desired === "Disabled" &&
-    isPendingDeletion({ markDeleted: observed.markDeleted, userStatus: observed.status })
-  );
+/** The id of a resource whose address CAS has never known: stable, and never a CAS user id. */
+const ABSENT_ID_PREFIX = "absent:";
+
+function observe(user: CasUser | undefined): Observed {
+  return user
+    ? { exists: true, status: user.userStatus, markDeleted: user.markDeleted === true }
+    : { exists: false };
 }
 
-function outputsFrom(user: CasUser, inputs: UserStatusInputs, status: string, previousStatus: string) {
+function outputsFrom(
+  user: CasUser,
+  inputs: UserStatusInputs,
+  status: string,
+  previousStatus: string,
+): UserStatusOutputs {
   return defined({
     userId: user.id,
     email: user.emailAddress,
     status,
     previousStatus,
+    exists: true,
     markDeleted: user.markDeleted === true,
     identitySource: user.identitySource ?? null,
     firstName: user.firstName ?? null,
@@ -88,25 +120,113 @@ function outputsFrom(user: CasUser, inputs: UserStatusInputs, status: string, pr
     voiceNumber: user.voiceNumber ?? null,
     searchUnsynched: inputs.searchUnsynched,
     onDelete: inputs.onDelete,
-  }) satisfies UserStatusOutputs;
+    ifMissing: inputs.ifMissing,
+  });
 }
 
-function pendingDeletionError(email: string): PendingDeletionError {
-  return new PendingDeletionError(`Cannot enable CAS user ${email}: the user is pending deletion.`, {
-    user: email,
-    hint:
-      "CAS deletes such a user for good seven days after marking. To keep the user, cancel the deletion " +
-      'in the Cloud Administration Console, run `pulumi refresh`, then `pulumi up`; otherwise set status "Disabled" ' +
-      "or remove the resource.",
+/** The record of a user CAS does not have: what the state last knew of it, marked absent. */
+function absentOutputs(
+  email: string,
+  inputs: Pick<UserStatusInputs, "searchUnsynched" | "onDelete" | "ifMissing">,
+  known?: UserStatusOutputs,
+): UserStatusOutputs {
+  return {
+    userId: known?.userId ?? null,
+    email: known?.email ?? email,
+    status: ABSENT,
+    previousStatus: known?.previousStatus ?? ABSENT,
+    exists: false,
+    markDeleted: false,
+    identitySource: known?.identitySource ?? null,
+    firstName: known?.firstName ?? null,
+    lastName: known?.lastName ?? null,
+    lastSyncTime: known?.lastSyncTime ?? null,
+    smsNumber: null,
+    voiceNumber: null,
+    searchUnsynched: inputs.searchUnsynched,
+    onDelete: inputs.onDelete,
+    ifMissing: inputs.ifMissing,
+  };
+}
+
+/** The error for a desired status that cannot be reached; nothing was written. */
+function refusal(reason: Refusal, email: string, searchUnsynched: boolean): Error {
+  switch (reason) {
+    case "not-found":
+      return new UserNotFoundError(`No CAS user has the email ${email}.`, {
+        user: email,
+        hint: searchUnsynched
+          ? 'Check the address: neither CAS nor its identity sources know it. For a leaver CAS has already deleted, set ifMissing: "ignore".'
+          : 'Check the address; set `searchUnsynched: true` if the user exists in the identity source but is not yet synchronized to CAS; for a leaver CAS has already deleted, set ifMissing: "ignore".',
+      });
+    case "absent":
+      return new UserNotFoundError(
+        `Cannot enable CAS user ${email}: CAS no longer has this user (deleted, or never synchronized).`,
+        {
+          user: email,
+          hint:
+            "If the person is back, have the user created or synchronized in CAS (a UserSync, or the identity " +
+            'source), then run `pulumi refresh` and `pulumi up`; otherwise declare status "Disabled" or remove the resource.',
+        },
+      );
+    case "pending-deletion":
+      return new PendingDeletionError(`Cannot enable CAS user ${email}: the user is pending deletion.`, {
+        user: email,
+        hint:
+          "CAS deletes such a user for good seven days after marking. To keep the user, cancel the deletion " +
+          'in the Cloud Administration Console, run `pulumi refresh`, then `pulumi up`; otherwise set status "Disabled" ' +
+          "or remove the resource.",
+      });
+  }
+}
+
+function declaredTwice(email: string, other: string, userId: string): InvalidInputError {
+  return new InvalidInputError(
+    `UserStatus resources for ${other} and for ${email} both manage CAS user ${userId}: CAS resolves both ` +
+      "addresses to one user, and one user can have only one desired status.",
+    { user: email, hint: `Remove one of the two declarations; nothing was written for ${email}.` },
+  );
+}
+
+/** What a removal that restores nothing prints, by reason (silent for the ordinary ones). */
+const RESTORE_SKIPPED: Record<RestoreSkip, ((owner: string | undefined) => string) | undefined> = {
+  keep: undefined,
+  "nothing-recorded": undefined,
+  "already-restored": undefined,
+  "managed-elsewhere": (owner) => `not restored: the user is now managed by the resource for ${owner}`,
+  absent: () => "not restored: CAS no longer has the user",
+  "pending-deletion": () => "not restored: the user is pending deletion",
+};
+
+/**
+ * Marks `err` as the failure of a create whose user is known: the plugin hands `id` and
+ * `properties` to the engine, which records the resource (so the next `up` converges it instead of
+ * adopting again). `properties` replace the outputs in the state, so they carry `__provider` too.
+ */
+function recordedFailure(err: unknown, id: string, properties: Record<string, unknown>): unknown {
+  if (typeof err !== "object" || err === null) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return Object.assign(err, {
+    message: `${message} The user is recorded in the state with the status CAS showed before; the next \`pulumi up\` checks it again.`,
+    id,
+    properties,
+    reasons: [message],
   });
 }
 
 /** The dynamic provider of {@link UserStatus}, run by the plugin process. */
 export function userStatusProvider(ctx: ProviderContext) {
-  async function setStatus(user: { id: string; email: string }, from: string, to: DesiredStatus) {
+  async function writeStatus(
+    user: { id: string; email: string },
+    from: string,
+    to: DesiredStatus,
+    operation: AuditRecord["operation"],
+  ): Promise<string> {
     const cas = await ctx.cas();
     const answer = await cas.users.setUserStatus(user.id, to, { email: user.email });
-    ctx.log(`securid: ${user.email} (${user.id}) status ${from} -> ${answer.userStatus}`);
+    const note = operation === "delete" ? " (restored on delete)" : "";
+    ctx.log(`securid: ${user.email} (${user.id}) status ${from} -> ${answer.userStatus}${note}`);
+    await ctx.audit({ email: user.email, userId: user.id, from, to: answer.userStatus, operation });
     return answer.userStatus;
   }
 
@@ -117,6 +237,7 @@ export function userStatusProvider(ctx: ProviderContext) {
       status: check.oneOf("status", STATUSES),
       searchUnsynched: check.boolean("searchUnsynched", false),
       onDelete: check.oneOf("onDelete", ON_DELETE, "keep"),
+      ifMissing: check.oneOf("ifMissing", IF_MISSING, "fail"),
     };
     check.noOthers(INPUT_NAMES);
     if (check.failures.length > 0) return { failures: check.failures };
@@ -132,35 +253,45 @@ export function userStatusProvider(ctx: ProviderContext) {
     },
 
     async diff(
-      _id: string,
+      id: string,
       olds: UserStatusOutputs,
       news: UserStatusInputs,
     ): Promise<pulumi.dynamic.DiffResult> {
-      if (isUnknown(news.email) || !sameEmail(olds.email, news.email)) {
-        return { changes: true, replaces: ["email"], deleteBeforeReplace: false };
+      const plan = planDiff(olds, news, isUnknown, sameEmail);
+      if (plan.replaces.length > 0) {
+        // The replacement adopts whoever has the new address; if that is this user, it keeps the history.
+        if (olds.previousStatus !== undefined) noteReplacing(id, olds.previousStatus);
+      } else if (!id.startsWith(ABSENT_ID_PREFIX)) {
+        const email = isUnknown(news.email) ? olds.email : news.email;
+        const other = declareUser(id, email);
+        if (other !== undefined) throw declaredTwice(email, other, id);
       }
-      const drifted = isUnknown(news.status) || !satisfies(news.status, olds);
-      const settingsChanged =
-        olds.onDelete !== news.onDelete || Boolean(olds.searchUnsynched) !== Boolean(news.searchUnsynched);
-      return { changes: drifted || settingsChanged };
+      return { changes: plan.changes, replaces: plan.replaces, deleteBeforeReplace: false };
     },
 
     async create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<UserStatusOutputs>> {
       const inputs = checked(news);
-      const user = await lookupExistingUser(
-        ctx,
-        inputs.email,
-        inputs.searchUnsynched,
-        `No CAS user has the email ${inputs.email}.`,
-      );
-      const observed = user.userStatus;
-      if (inputs.status === "Enabled" && isPendingDeletion(user))
-        throw pendingDeletionError(user.emailAddress);
-      let status = observed;
-      if (!satisfies(inputs.status, { status: observed, markDeleted: user.markDeleted === true })) {
-        status = await setStatus({ id: user.id, email: user.emailAddress }, observed, inputs.status);
+      const user = await findUser(ctx, inputs.email, inputs.searchUnsynched);
+      const observed = observe(user);
+      const plan = planStatus(inputs.status, observed, { adopting: true, ifMissing: inputs.ifMissing });
+      if (plan.action === "refuse") throw refusal(plan.reason, inputs.email, inputs.searchUnsynched);
+      if (!user) {
+        ctx.log(`securid: ${inputs.email} is not in CAS: nothing to disable (ifMissing: "ignore")`);
+        return { id: ABSENT_ID_PREFIX + emailKey(inputs.email), outs: absentOutputs(inputs.email, inputs) };
       }
-      return { id: user.id, outs: outputsFrom(user, inputs, status, observed) };
+      const other = declareUser(user.id, inputs.email);
+      if (other !== undefined) throw declaredTwice(inputs.email, other, user.id);
+      const previousStatus = adoptedPreviousStatus(observed, replacedPreviousStatus(user.id));
+      const outs = outputsFrom(user, inputs, user.userStatus, previousStatus);
+      if (plan.action === "write") {
+        try {
+          const target = { id: user.id, email: user.emailAddress };
+          outs.status = await writeStatus(target, user.userStatus, plan.to, "create");
+        } catch (err) {
+          throw recordedFailure(err, user.id, { ...outs, [PROVIDER_KEY]: news[PROVIDER_KEY] });
+        }
+      }
+      return { id: user.id, outs };
     },
 
     async update(
@@ -169,14 +300,12 @@ export function userStatusProvider(ctx: ProviderContext) {
       news: Record<string, unknown>,
     ): Promise<pulumi.dynamic.UpdateResult<UserStatusOutputs>> {
       const inputs = checked(news);
+      const observed = recordedObservation(olds);
+      const plan = planStatus(inputs.status, observed, { adopting: false, ifMissing: inputs.ifMissing });
+      if (plan.action === "refuse") throw refusal(plan.reason, olds.email, inputs.searchUnsynched);
       let status = olds.status;
-      if (!satisfies(inputs.status, olds)) {
-        if (
-          inputs.status === "Enabled" &&
-          isPendingDeletion({ markDeleted: olds.markDeleted, userStatus: olds.status })
-        )
-          throw pendingDeletionError(olds.email);
-        status = await setStatus({ id, email: olds.email }, olds.status, inputs.status);
+      if (plan.action === "write") {
+        status = await writeStatus({ id, email: olds.email }, olds.status, plan.to, "update");
       }
       return {
         outs: defined({
@@ -184,6 +313,7 @@ export function userStatusProvider(ctx: ProviderContext) {
           status,
           searchUnsynched: inputs.searchUnsynched,
           onDelete: inputs.onDelete,
+          ifMissing: inputs.ifMissing,
         }),
       };
     },
@@ -192,40 +322,50 @@ export function userStatusProvider(ctx: ProviderContext) {
       id: string,
       props: UserStatusOutputs,
     ): Promise<{ id: string; props?: UserStatusOutputs; inputs?: UserStatusInputs }> {
-      const inputs = { email: props.email, searchUnsynched: props.searchUnsynched === true };
-      const user = await lookupForRefresh(ctx, inputs.email, inputs.searchUnsynched);
-      // Gone from CAS: an empty id removes the resource from the state.
-      if (!user) return { id: "" };
-      const onDelete = props.onDelete ?? "keep";
-      const observed: UserStatusInputs = {
-        email: props.email,
-        status: isPendingDeletion(user) ? "Disabled" : (user.userStatus as DesiredStatus),
-        searchUnsynched: inputs.searchUnsynched,
-        onDelete,
+      const settings = {
+        searchUnsynched: props.searchUnsynched === true,
+        onDelete: props.onDelete ?? "keep",
+        ifMissing: props.ifMissing ?? "fail",
       };
-      const outs = outputsFrom(user, observed, user.userStatus, props.previousStatus ?? user.userStatus);
-      return { id: user.id || id, props: outs, inputs: defined({ ...observed }) };
+      const user = await findUser(ctx, props.email, settings.searchUnsynched);
+      // A user CAS deleted stays in the state, absent: "Disabled" is then satisfied with no request,
+      // and a rehire shows up at the next refresh.
+      const outs = user
+        ? outputsFrom(
+            user,
+            { email: props.email, status: "Disabled", ...settings },
+            user.userStatus,
+            // Another id is another user (a rehire): its history starts now.
+            user.id === id ? (props.previousStatus ?? user.userStatus) : user.userStatus,
+          )
+        : absentOutputs(props.email, settings, props);
+      const observed = recordedObservation(outs);
+      const inputs: UserStatusInputs = {
+        email: props.email,
+        status:
+          observed.exists && observed.status === "Enabled" && !outs.markDeleted ? "Enabled" : "Disabled",
+        ...settings,
+      };
+      return { id: user?.id ?? id, props: outs, inputs };
     },
 
     async delete(id: string, props: UserStatusOutputs): Promise<void> {
       // "keep" (the default) leaves the user as it is: removing a line from a stack must never lock
-      // anyone out or let anyone in.
-      if (props.onDelete !== "restore") return;
-      const previous = props.previousStatus;
-      if (previous !== "Enabled" && previous !== "Disabled") return;
-      const cas = await ctx.cas();
+      // anyone out or let anyone in. "restore" never touches a user another resource now declares.
+      const owner = declaringAddress(id);
+      const plan = planRestore(props, owner !== undefined);
+      const who = `securid: ${props.email} (${id})`;
+      if (plan.action === "none") {
+        const line = RESTORE_SKIPPED[plan.why];
+        if (line) ctx.log(`${who} ${line(owner)}`);
+        return;
+      }
       try {
-        const answer = await cas.users.setUserStatus(id, previous, { email: props.email });
-        ctx.log(
-          `securid: ${props.email} (${id}) status ${props.status} -> ${answer.userStatus} (restored on delete)`,
-        );
+        await writeStatus({ id, email: props.email }, props.status, plan.to, "delete");
       } catch (err) {
-        if (hasErrorCode(err, "ERR_USER_NOT_FOUND")) return;
-        if (hasErrorCode(err, "ERR_PENDING_DELETION")) {
-          ctx.log(`securid: ${props.email} (${id}) is pending deletion: status ${previous} not restored`);
-          return;
-        }
-        throw err;
+        if (!RESTORE_IMPOSSIBLE.some((code) => hasErrorCode(err, code))) throw err;
+        const why = err instanceof Error ? err.message : String(err);
+        ctx.log(`${who} not restored to ${plan.to}, the resource leaves the state: ${why}`);
       }
     },
   };
@@ -236,7 +376,8 @@ export function userStatusProvider(ctx: ProviderContext) {
  *
  * Creating the resource adopts the existing user (looked up by email) and changes the status only
  * when it differs; removing it leaves the user as it is unless `onDelete` is `"restore"`.
- * `pulumi refresh` reads the user again, and the next `pulumi up` repairs any drift.
+ * `pulumi refresh` reads the user again, and the next `pulumi up` repairs any drift. A user CAS
+ * deleted stays in the state with `exists: false`: `"Disabled"` is then satisfied.
  *
  * @example
  * ```ts
@@ -244,14 +385,19 @@ export function userStatusProvider(ctx: ProviderContext) {
  * ```
  */
 export class UserStatus extends pulumi.dynamic.Resource {
-  /** The CAS user id. */
-  declare readonly userId: pulumi.Output<string>;
+  /** The CAS user id (`null` for an address CAS has never known, with `ifMissing: "ignore"`). */
+  declare readonly userId: pulumi.Output<string | null>;
   /** The email address as CAS spells it. */
   declare readonly email: pulumi.Output<string>;
-  /** The status CAS reported after the last apply or refresh (`Enabled`, `Disabled`, ...). */
+  /**
+   * The status CAS reported after the last apply or refresh: `Enabled`, `Disabled`, or `Absent`
+   * when CAS does not have the user.
+   */
   declare readonly status: pulumi.Output<string>;
   /** The status the user had before this resource first changed it (what `onDelete: "restore"` puts back). */
   declare readonly previousStatus: pulumi.Output<string>;
+  /** False when CAS does not have the user (deleted, or never there with `ifMissing: "ignore"`). */
+  declare readonly exists: pulumi.Output<boolean>;
   /** True when the user is pending deletion (deleted for good seven days after being marked). */
   declare readonly markDeleted: pulumi.Output<boolean>;
   /** The name of the user's identity source. */
@@ -270,6 +416,8 @@ export class UserStatus extends pulumi.dynamic.Resource {
   declare readonly searchUnsynched: pulumi.Output<boolean>;
   /** What removing the resource does. */
   declare readonly onDelete: pulumi.Output<OnDelete>;
+  /** What adoption does with an address CAS does not know. */
+  declare readonly ifMissing: pulumi.Output<IfMissing>;
 
   /**
    * @param name The unique name of the resource in the stack.
@@ -282,12 +430,14 @@ export class UserStatus extends pulumi.dynamic.Resource {
       providerFor("UserStatus"),
       name,
       {
-        email: args.email,
+        email: declareAddress(resourceLabel("UserStatus", name, opts?.parent), args.email),
         status: args.status,
         searchUnsynched: args.searchUnsynched,
         onDelete: args.onDelete,
+        ifMissing: args.ifMissing,
         userId: undefined,
         previousStatus: undefined,
+        exists: undefined,
         markDeleted: undefined,
         identitySource: undefined,
         firstName: undefined,

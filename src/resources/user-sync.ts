@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isPendingDeletion, PENDING_DELETION } from "../client";
 import type { ProviderContext } from "./context";
-import { lookupExistingUser, lookupForRefresh } from "./lookup";
+import { lookupExistingUser, findUser } from "./lookup";
 import {
   acceptedInputs,
   canonicalJson,
@@ -234,7 +234,7 @@ export function userSyncProvider(ctx: ProviderContext) {
 
     /** `pulumi refresh`: one lookup by email, never a sync. A user gone from CAS leaves the state. */
     async read(id: string, props: UserSyncOutputs): Promise<pulumi.dynamic.ReadResult<UserSyncOutputs>> {
-      const user = await lookupForRefresh(ctx, props.email, props.searchUnsynched === true);
+      const user = await findUser(ctx, props.email, props.searchUnsynched === true);
       if (!user) return { id: "" };
       const refreshed = defined({
         ...props,

@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
-import type { ProviderContext } from "../../src/resources/context";
+import { offlineContext } from "./contexts";
 import { UNKNOWN } from "../../src/resources/inputs";
 import { nexusUserSyncProvider, type NexusUserSyncOutputs } from "../../src/resources/nexus-user-sync";
 
-/** A context whose client must never be reached: check and diff send no request. */
-const offline: ProviderContext = {
-  cas: () => Promise.reject(new Error("check/diff must not call the API")),
-  nexus: () => Promise.reject(new Error("check/diff must not call the API")),
-  log: () => assert.fail("check/diff must not print"),
-};
+const offline = offlineContext();
 const provider = nexusUserSyncProvider(offline);
 
 const SECRET = "jane.doe@corp.example.com";

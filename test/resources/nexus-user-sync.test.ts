@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createNexusClient, resolveNexusSettings, type NexusClient } from "../../src/client";
 import { startEmulator, type Emulator } from "../../src/emulator";
-import type { ProviderContext } from "../../src/resources/context";
+import { testContext } from "./contexts";
 import { nexusUserSyncProvider } from "../../src/resources/nexus-user-sync";
 
 /** Checked inputs, as the engine passes them to create/update. */
@@ -30,11 +30,7 @@ describe("NexusUserSync provider against the emulator", () => {
     const settings = await resolveNexusSettings((k) => config[k], {});
     const client = createNexusClient(settings);
     clients.push(client);
-    const ctx: ProviderContext = {
-      cas: () => Promise.reject(new Error("NexusUserSync must not use CAS")),
-      nexus: async () => client,
-      log: (line) => lines.push(line),
-    };
+    const ctx = testContext({ nexus: async () => client, log: (line) => void lines.push(line) });
     return nexusUserSyncProvider(ctx);
   }
 
@@ -233,11 +229,7 @@ describe("NexusUserSync provider when Nexus spells the user id differently", () 
         }),
       },
     } as unknown as NexusClient;
-    const provider = nexusUserSyncProvider({
-      cas: () => Promise.reject(new Error("unused")),
-      nexus: async () => stub,
-      log: () => undefined,
-    });
+    const provider = nexusUserSyncProvider(testContext({ nexus: async () => stub }));
     const news = {
       userId: "auth0|jane",
       audience: "https://api.example.com",

@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import type { ProviderContext } from "../../src/resources/context";
+import { offlineContext } from "./contexts";
+import { resetDeploymentClaims } from "../../src/resources/deployment-claims";
 import { UNKNOWN } from "../../src/resources/inputs";
 import { userStatusProvider, type UserStatusOutputs } from "../../src/resources/user-status";
 
-/** A context whose client must never be reached: check and diff send no request. */
-const offline: ProviderContext = {
-  cas: () => Promise.reject(new Error("check/diff must not call the API")),
-  nexus: () => Promise.reject(new Error("check/diff must not call the API")),
-  log: () => assert.fail("check/diff must not print"),
-};
+const offline = offlineContext();
 const provider = userStatusProvider(offline);
 
 const olds: UserStatusOutputs = {
@@ -25,6 +21,8 @@ const olds: UserStatusOutputs = {
   voiceNumber: null,
   searchUnsynched: false,
   onDelete: "keep",
+  exists: true,
+  ifMissing: "fail",
 };
 
 describe("UserStatus check", () => {
@@ -36,6 +34,7 @@ describe("UserStatus check", () => {
       status: "Disabled",
       searchUnsynched: false,
       onDelete: "keep",
+      ifMissing: "fail",
     });
   });
 
@@ -87,7 +86,7 @@ describe("UserStatus check", () => {
       "a misspelt property",
       { email: "a@example.com", status: "Enabled", stauts: "Disabled" },
       "stauts",
-      /unknown property "stauts": the properties are email, status, searchUnsynched, onDelete/,
+      /unknown property "stauts": the properties are email, status, searchUnsynched, onDelete, ifMissing/,
     ],
   ];
   for (const [what, news, property, reason] of cases) {
@@ -118,45 +117,64 @@ describe("UserStatus diff", () => {
     status: "Enabled" as const,
     searchUnsynched: false,
     onDelete: "keep" as const,
+    ifMissing: "fail" as const,
   };
+  const same = { changes: false, replaces: [], deleteBeforeReplace: false };
+  const update = { changes: true, replaces: [], deleteBeforeReplace: false };
+  beforeEach(() => resetDeploymentClaims());
 
   it("reports no change when the observed status is the desired one, with changes set explicitly", async () => {
-    assert.deepEqual(await provider.diff("u-1", olds, news), { changes: false });
+    assert.deepEqual(await provider.diff("u-1", olds, news), same);
   });
 
   it("compares emails case-insensitively", async () => {
-    assert.deepEqual(await provider.diff("u-1", olds, { ...news, email: "JANE.DOE@EXAMPLE.COM" }), {
-      changes: false,
-    });
+    assert.deepEqual(await provider.diff("u-1", olds, { ...news, email: "JANE.DOE@EXAMPLE.COM" }), same);
   });
 
   it("replaces the resource when the email changes", async () => {
     const diff = await provider.diff("u-1", olds, { ...news, email: "john@example.com" });
-    assert.equal(diff.changes, true);
-    assert.deepEqual(diff.replaces, ["email"]);
+    assert.deepEqual(diff, { changes: true, replaces: ["email"], deleteBeforeReplace: false });
   });
 
   it("updates when the desired status differs from the last observed one (drift found by refresh)", async () => {
-    assert.deepEqual(await provider.diff("u-1", { ...olds, status: "Disabled" }, news), { changes: true });
+    assert.deepEqual(await provider.diff("u-1", { ...olds, status: "Disabled" }, news), update);
   });
 
   it("treats a user pending deletion as already Disabled", async () => {
     const pending = { ...olds, status: "Enabled", markDeleted: true };
-    assert.deepEqual(await provider.diff("u-1", pending, { ...news, status: "Disabled" }), {
-      changes: false,
-    });
+    assert.deepEqual(await provider.diff("u-1", pending, { ...news, status: "Disabled" }), same);
     const reported = { ...olds, status: "Pending Deletion", markDeleted: false };
-    assert.deepEqual(await provider.diff("u-1", reported, { ...news, status: "Disabled" }), {
-      changes: false,
-    });
+    assert.deepEqual(await provider.diff("u-1", reported, { ...news, status: "Disabled" }), same);
   });
 
-  it("updates (without any request) when only onDelete changes", async () => {
-    assert.deepEqual(await provider.diff("u-1", olds, { ...news, onDelete: "restore" }), { changes: true });
+  it("treats a user CAS deleted as already Disabled, and plans an update (that fails) for Enabled", async () => {
+    const gone = { ...olds, status: "Absent", exists: false };
+    assert.deepEqual(await provider.diff("u-1", gone, { ...news, status: "Disabled" }), same);
+    assert.deepEqual(await provider.diff("u-1", gone, news), update);
   });
 
-  it("plans a possible replacement when the email is not known yet", async () => {
-    const diff = await provider.diff("u-1", olds, { ...news, email: UNKNOWN });
-    assert.deepEqual(diff.replaces, ["email"]);
+  it("updates (without any request) when only onDelete or ifMissing changes", async () => {
+    assert.deepEqual(await provider.diff("u-1", olds, { ...news, onDelete: "restore" }), update);
+    assert.deepEqual(await provider.diff("u-1", olds, { ...news, ifMissing: "ignore" }), update);
+  });
+
+  it("reads a state written before ifMissing and exists existed as fail and present", async () => {
+    const { exists: _e, ifMissing: _i, ...older } = olds;
+    assert.deepEqual(await provider.diff("u-1", older as typeof olds, news), same);
+  });
+
+  it("shows an update, not a replacement, when the email is not known yet (most often it stays the same)", async () => {
+    assert.deepEqual(await provider.diff("u-1", olds, { ...news, email: UNKNOWN }), update);
+  });
+
+  it("fails when two addresses of the stack resolve to one CAS user", async () => {
+    await provider.diff("u-1", olds, news);
+    await assert.rejects(
+      provider.diff("u-1", { ...olds, email: "jd@example.com" }, { ...news, email: "jd@example.com" }),
+      {
+        code: "ERR_INVALID_INPUT",
+        message: /for jane\.doe@example\.com and for jd@example\.com both manage CAS user u-1/,
+      },
+    );
   });
 });

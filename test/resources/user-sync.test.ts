@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createCasClient, resolveCasSettings, type CasClient } from "../../src/client";
 import { startEmulator, type Emulator, type EmulatorOptions, type RequestLogEntry } from "../../src/emulator";
-import type { ProviderContext } from "../../src/resources/context";
+import { testContext } from "./contexts";
 import { userSyncProvider, type UserSyncOutputs } from "../../src/resources/user-sync";
 
 interface Setup {
@@ -25,11 +25,7 @@ async function setup(options: EmulatorOptions): Promise<Setup> {
   const settings = await resolveCasSettings((k) => (k === "securid:apiKeyFile" ? keyFile : undefined), {});
   const cas: CasClient = createCasClient(settings);
   const lines: string[] = [];
-  const ctx: ProviderContext = {
-    cas: async () => cas,
-    nexus: () => Promise.reject(new Error("UserSync must not use Nexus")),
-    log: (line) => lines.push(line),
-  };
+  const ctx = testContext({ cas: async () => cas, log: (line) => void lines.push(line) });
   return {
     emulator,
     provider: userSyncProvider(ctx),
