@@ -108,6 +108,30 @@ export class InputChecker {
     return value;
   }
 
+  /**
+   * A required identifier that the client puts into a URL path (`/v1/users/{id}/...`): trimmed, as
+   * surrounding spaces are a copy-paste accident, and never `.`, `..`, a `/` or a hidden character,
+   * which would address another path.
+   */
+  pathSegment(property: string, example: string): string | undefined {
+    const value = this.string(property, { required: true, example, maxLength: 255 });
+    if (value === undefined || isUnknown(value)) return value;
+    const trimmed = value.trim();
+    let problem: string | undefined;
+    if (trimmed === "." || trimmed === "..") problem = `cannot be ${show(trimmed)}`;
+    else if (/[/\\]/.test(trimmed)) problem = "cannot contain / or \\";
+    else if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(trimmed))
+      problem = "contains an invisible or control character";
+    if (problem !== undefined) {
+      this.fail(
+        property,
+        `${property} ${problem}: set it to the id exactly, e.g. ${show(example)}, got ${show(value)}`,
+      );
+      return undefined;
+    }
+    return trimmed;
+  }
+
   /** One of a fixed set of strings (case-sensitive, as the API is). */
   oneOf<T extends string>(property: string, allowed: readonly T[], fallback?: T): T | undefined {
     const value = this.news[property];

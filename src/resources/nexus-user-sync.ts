@@ -61,6 +61,12 @@ export interface NexusUserSyncOutputs extends NexusUserSyncInputs {
   upn: string | null;
 }
 
+/**
+ * Outputs derived from the attributes, which carry personal data: the names Nexus answers come from
+ * the claims sent, so they are as secret as the claims.
+ */
+const NEXUS_SECRET_OUTPUTS = ["attributes", "upn", "displayName", "givenName", "familyName"];
+
 const INPUT_NAMES = ["userId", "audience", "attributes", "connection", "clientUpnKey", "triggers"] as const;
 const UPN_KEY_MAX = 255;
 
@@ -182,7 +188,7 @@ function upnOf(inputs: NexusUserSyncInputs): string | null {
 export function nexusUserSyncProvider(ctx: ProviderContext) {
   function validate(news: Record<string, unknown>): pulumi.dynamic.CheckResult<NexusUserSyncInputs> {
     const check = new InputChecker("NexusUserSync", news);
-    const userId = check.string("userId", { required: true, example: "auth0|5f7c8ec7c33c6c004bbafe82" });
+    const userId = check.pathSegment("userId", "auth0|5f7c8ec7c33c6c004bbafe82");
     const audience = check.string("audience", { required: true, example: "https://api.example.com" });
     const attributes = checkAttributes(check, news.attributes);
     const connection = checkConnection(check, news.connection);
@@ -324,11 +330,11 @@ export function nexusUserSyncProvider(ctx: ProviderContext) {
 export class NexusUserSync extends pulumi.dynamic.Resource {
   /** The Nexus user id. */
   declare readonly userId: pulumi.Output<string>;
-  /** The user's display name, as Nexus answered. */
+  /** The user's display name, as Nexus answered (it comes from the secret attributes). Secret. */
   declare readonly displayName: pulumi.Output<string>;
-  /** The user's given name, as Nexus answered. */
+  /** The user's given name, as Nexus answered. Secret. */
   declare readonly givenName: pulumi.Output<string>;
-  /** The user's family name, as Nexus answered. */
+  /** The user's family name, as Nexus answered. Secret. */
   declare readonly familyName: pulumi.Output<string>;
   /** Whether Nexus reports the user as authenticated. */
   declare readonly isAuthenticated: pulumi.Output<boolean | null>;
@@ -362,7 +368,7 @@ export class NexusUserSync extends pulumi.dynamic.Resource {
         roles: undefined,
         upn: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "attributes", "upn"] },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...NEXUS_SECRET_OUTPUTS] },
       "nexus",
       "UserSync",
     );

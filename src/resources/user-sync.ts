@@ -95,7 +95,7 @@ export function userSyncProvider(ctx: ProviderContext) {
     } else if (hasEmail) {
       email = check.email("email");
     } else {
-      userId = check.string("userId", { required: true, example: "f85b6e95-f41f-45b4-bc84-559fead6460c" });
+      userId = check.pathSegment("userId", "f85b6e95-f41f-45b4-bc84-559fead6460c");
     }
     // An unknown value (preview) stays unknown: `diff` then plans an update rather than guessing.
     const searchUnsynched = isUnknown(news.searchUnsynched)

@@ -178,3 +178,38 @@ describe("UserStatus diff", () => {
     );
   });
 });
+
+describe("UserStatus email", () => {
+  const refused: [string, string, RegExp][] = [
+    [
+      "a zero-width space",
+      "jane\u200b@example.com",
+      /contains an invisible or control character \(U\+200B\) at position 5/,
+    ],
+    ["a newline inside", "jane@exa\nmple.com", /contains an invisible or control character \(U\+000A\)/],
+    ["a right-to-left override", "\u202ejane@example.com", /\(U\+202E\)/],
+    [
+      "321 characters",
+      `${"a".repeat(309)}@example.com`,
+      /is 321 characters long; an email address has at most 320/,
+    ],
+  ];
+  for (const [what, email, reason] of refused) {
+    it(`refuses ${what} and echoes it escaped and cut short`, async () => {
+      const result = await provider.check({}, { email, status: "Disabled" });
+      assert.equal(result.inputs, undefined);
+      const failure = result.failures?.find((f) => f.property === "email");
+      assert.match(failure!.reason, reason);
+      assert.doesNotMatch(failure!.reason, /[\u200b\u202e\n]/, "no hidden character in the message itself");
+      assert.ok(failure!.reason.length < 300, `a short message: ${failure!.reason.length} characters`);
+    });
+  }
+
+  it("cuts echoed values short: a secret pasted into the wrong input is not printed whole", async () => {
+    const pasted = `-----BEGIN RSA PRIVATE KEY-----${"MIIEowIBAAKCAQEA".repeat(20)}`;
+    const result = await provider.check({}, { email: pasted, status: "Disabled" });
+    const reason = result.failures!.find((f) => f.property === "email")!.reason;
+    assert.ok(!reason.includes(pasted.slice(60, 120)), reason);
+    assert.match(reason, /\.\.\./);
+  });
+});

@@ -203,3 +203,32 @@ describe("UserSync status comparison", () => {
     assert.equal(effectiveStatus({ userStatus: "Pending Deletion", markDeleted: null }), "Pending Deletion");
   });
 });
+
+describe("UserSync userId", () => {
+  it("is trimmed, so surrounding spaces do not re-sync on every up", async () => {
+    const result = await provider.check({}, { userId: "  f85b6e95-f41f  " });
+    assert.equal(result.failures, undefined);
+    assert.equal(result.inputs?.userId, "f85b6e95-f41f");
+  });
+
+  const refused: [string, string, RegExp][] = [
+    ["a dot", ".", /userId cannot be "\."/],
+    ["two dots", " .. ", /userId cannot be "\.\."/],
+    ["a slash", "u-1/../admin", /userId cannot contain \/ or \\/],
+    ["a control character", "u-\n1", /userId contains an invisible or control character/],
+    [
+      "a zero-width space",
+      "u\u200b1",
+      /userId contains an invisible or control character: .*got "u\\u200b1"/,
+    ],
+  ];
+  for (const [what, userId, reason] of refused) {
+    it(`refuses ${what}, naming the property and the fix`, async () => {
+      const result = await provider.check({}, { userId });
+      assert.equal(result.inputs, undefined);
+      assert.equal(result.failures?.[0]?.property, "userId");
+      assert.match(result.failures![0]!.reason, reason);
+      assert.match(result.failures![0]!.reason, /set it to the id exactly/);
+    });
+  }
+});
