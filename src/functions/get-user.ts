@@ -1,3 +1,5 @@
+import { emailProblem } from "../resources/email";
+import { show } from "../resources/inputs";
 import * as pulumi from "@pulumi/pulumi";
 import { InvalidInputError } from "../errors";
 import { programCasClient } from "./program-context";
@@ -19,23 +21,22 @@ export interface GetUserOutputArgs {
   searchUnsynched?: pulumi.Input<boolean>;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-
 /** Checks the arguments before anything is read or sent. */
 function checkArgs(args: GetUserArgs): { email: string; searchUnsynched: boolean } {
-  const email = typeof args?.email === "string" ? args.email.trim() : args?.email;
-  if (typeof email !== "string" || !EMAIL.test(email)) {
+  const email = args?.email;
+  const problem = typeof email === "string" ? emailProblem(email) : "is not a string";
+  if (problem !== undefined) {
     throw new InvalidInputError(
-      `getUser: email must be an email address such as "jane.doe@example.com", got ${JSON.stringify(email) ?? "nothing"}.`,
+      `getUser: email must be an email address such as "jane.doe@example.com", got ${show(email)}: it ${problem}.`,
     );
   }
   const searchUnsynched = args.searchUnsynched ?? false;
   if (typeof searchUnsynched !== "boolean") {
     throw new InvalidInputError(
-      `getUser: searchUnsynched must be true or false, got ${JSON.stringify(searchUnsynched)}.`,
+      `getUser: searchUnsynched must be true or false, got ${show(searchUnsynched)}.`,
     );
   }
-  return { email, searchUnsynched };
+  return { email: (email as string).trim(), searchUnsynched };
 }
 
 /**

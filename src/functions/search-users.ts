@@ -1,3 +1,4 @@
+import { show } from "../resources/inputs";
 import * as pulumi from "@pulumi/pulumi";
 import { InvalidInputError } from "../errors";
 import { programCasClient } from "./program-context";
@@ -35,7 +36,7 @@ function checkArgs(args: SearchUsersArgs): { emailLike: string; pageSize: number
   const emailLike = args?.emailLike;
   if (typeof emailLike !== "string" || emailLike.trim() === "") {
     throw new InvalidInputError(
-      `searchUsers: emailLike must be a non-empty piece of an email address, e.g. "@example.com", got ${JSON.stringify(emailLike) ?? "nothing"}.`,
+      `searchUsers: emailLike must be a non-empty piece of an email address, e.g. "@example.com", got ${show(emailLike)}.`,
     );
   }
   const pageSize = args.pageSize ?? MAX_PAGE_SIZE;
@@ -46,7 +47,7 @@ function checkArgs(args: SearchUsersArgs): { emailLike: string; pageSize: number
     pageSize > MAX_PAGE_SIZE
   ) {
     throw new InvalidInputError(
-      `searchUsers: pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${JSON.stringify(pageSize)}: the User Search API returns at most ${MAX_PAGE_SIZE} users and has no paging.`,
+      `searchUsers: pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${show(pageSize)}: the User Search API returns at most ${MAX_PAGE_SIZE} users and has no paging.`,
     );
   }
   return { emailLike: emailLike.trim(), pageSize };
