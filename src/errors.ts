@@ -23,6 +23,7 @@ export type SecurIdErrorCode =
   | "ERR_TIMEOUT"
   | "ERR_CONNECTION"
   | "ERR_INVALID_RESPONSE"
+  | "ERR_INVALID_ROSTER"
   | "ERR_API";
 
 /** Details attached to a {@link SecurIdError}. */
@@ -163,6 +164,29 @@ export class ConnectionError extends SecurIdError {
 export class InvalidResponseError extends SecurIdError {
   constructor(message: string, details?: SecurIdErrorDetails) {
     super("ERR_INVALID_RESPONSE", message, details);
+  }
+}
+
+/** One problem in a roster: where it is (`people.csv line 7`, `users[3]`) and what to do about it. */
+export interface RosterProblem {
+  /** The file and line, or the entry's index. */
+  place: string;
+  /** What is wrong and the fix, e.g. `status "Termed" is not in statusMap (...); add it to statusMap`. */
+  problem: string;
+}
+
+/**
+ * A roster (a file of users or an inline list) cannot be used: it cannot be read or parsed, or some
+ * entries are invalid. Raised before anything is registered; `problems` holds every problem found,
+ * the message lists the first ones.
+ */
+export class RosterError extends SecurIdError {
+  /** Every problem found, in the roster's order. */
+  readonly problems: readonly RosterProblem[];
+
+  constructor(message: string, problems: readonly RosterProblem[] = [], details?: SecurIdErrorDetails) {
+    super("ERR_INVALID_ROSTER", message, details);
+    this.problems = problems;
   }
 }
 
