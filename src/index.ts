@@ -5,7 +5,16 @@
  * @packageDocumentation
  */
 export { UserStatus } from "./resources/user-status";
-export type { UserStatusArgs, UserStatusOutputs, DesiredStatus, OnDelete } from "./resources/user-status";
+export type {
+  UserStatusArgs,
+  UserStatusOutputs,
+  DesiredStatus,
+  OnDelete,
+  IfMissing,
+} from "./resources/user-status";
+export { Roster } from "./resources/roster";
+export type { RosterArgs, RosterSummary, RosterUser } from "./resources/roster";
+export type { RosterColumns } from "./roster";
 export { UserSync } from "./resources/user-sync";
 export type { UserSyncArgs, UserSyncOutputs } from "./resources/user-sync";
 export { NexusUserSync } from "./resources/nexus-user-sync";

@@ -368,7 +368,10 @@ export class NexusUserSync extends pulumi.dynamic.Resource {
         roles: undefined,
         upn: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...NEXUS_SECRET_OUTPUTS] },
+      {
+        ...opts,
+        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...NEXUS_SECRET_OUTPUTS],
+      },
       "nexus",
       "UserSync",
     );

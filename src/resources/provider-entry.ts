@@ -11,6 +11,7 @@ import { InvalidConfigError } from "../errors";
 import { appendAuditRecord } from "./audit-log";
 import type { ProviderContext } from "./context";
 import { nexusUserSyncProvider } from "./nexus-user-sync";
+import { rosterGuardProvider } from "./roster-guard";
 import { userStatusProvider } from "./user-status";
 import { userSyncProvider } from "./user-sync";
 
@@ -90,6 +91,7 @@ const providers: Record<ResourceKind, ReturnType<ProviderEntry["provider"]>> = {
   UserStatus: userStatusProvider(pluginContext),
   UserSync: userSyncProvider(pluginContext),
   NexusUserSync: nexusUserSyncProvider(pluginContext),
+  RosterGuard: rosterGuardProvider(pluginContext),
 };
 
 /** Called by the serialized provider's `configure` with the stack config (all namespaces). */

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 
 /** The dynamic resource kinds this package implements. */
-export type ResourceKind = "UserStatus" | "UserSync" | "NexusUserSync";
+export type ResourceKind = "UserStatus" | "UserSync" | "NexusUserSync" | "RosterGuard";
 
 /** Where the plugin process finds the real implementation. Only strings: this is copied into the state. */
 interface EntryLocation {
@@ -23,6 +23,7 @@ const PROVIDER_MODULES: Record<ResourceKind, string> = {
   UserStatus: "user-status",
   UserSync: "user-sync",
   NexusUserSync: "nexus-user-sync",
+  RosterGuard: "roster-guard",
 };
 
 /** True when this file runs from an installed copy of the package (not from this repository). */

@@ -23,6 +23,7 @@ import {
   type RestoreSkip,
 } from "./user-status-plan";
 import { providerFor } from "./thin-provider";
+import { NEVER_DISABLE_KEY, neverDisableFromConfig, protectingPattern } from "../roster/protected";
 
 export type { DesiredStatus, IfMissing, OnDelete } from "./user-status-plan";
 
@@ -214,6 +215,31 @@ function recordedFailure(err: unknown, id: string, properties: Record<string, un
   });
 }
 
+/**
+ * Why `email` may not be declared `Disabled` under stack config `securid:neverDisable` (`config`, its
+ * JSON text), if it may not. A malformed setting is reported against the whole resource, never
+ * echoing the value.
+ */
+function protectionProblem(
+  email: string,
+  config: string | undefined,
+): { property: string; reason: string } | undefined {
+  let patterns;
+  try {
+    patterns = neverDisableFromConfig(config);
+  } catch (err) {
+    return { property: "", reason: (err as Error).message };
+  }
+  const pattern = protectingPattern(email, patterns);
+  if (!pattern) return undefined;
+  return {
+    property: "status",
+    reason:
+      `${email} must never be Disabled: ${pattern.origin} protects it with "${pattern.pattern}". ` +
+      `Declare it "Enabled", or change ${pattern.origin} if this account may be disabled; nothing was sent.`,
+  };
+}
+
 /** The dynamic provider of {@link UserStatus}, run by the plugin process. */
 export function userStatusProvider(ctx: ProviderContext) {
   async function writeStatus(
@@ -240,6 +266,10 @@ export function userStatusProvider(ctx: ProviderContext) {
       ifMissing: check.oneOf("ifMissing", IF_MISSING, "fail"),
     };
     check.noOthers(INPUT_NAMES);
+    if (inputs.status === "Disabled" && inputs.email !== undefined && !isUnknown(inputs.email)) {
+      const problem = protectionProblem(inputs.email, ctx.setting(NEVER_DISABLE_KEY));
+      if (problem) check.fail(problem.property, problem.reason);
+    }
     if (check.failures.length > 0) return { failures: check.failures };
     return { inputs: inputs as UserStatusInputs };
   }

@@ -242,36 +242,22 @@ describe("UserStatus through the real plugin (e2e)", function () {
     assert.deepEqual(requests, []);
   });
 
-  it("onDelete keep makes no call; restore puts previousStatus back with one PUT", async () => {
-    const kept = await requestsDuring(() => engine.destroy(states.get("grace")!));
-    assert.deepEqual(kept, []);
-    assert.equal(emulator.getUser("grace.hopper@example.com")?.userStatus, "Disabled");
-
-    const restored = await engine.up(
-      goal("alan", { email: "alan@example.com", status: "Enabled", onDelete: "restore" }),
-      states.get("alan"),
-    );
-    assert.equal(restored.op, "update", "switching onDelete is an update without request");
-    const requests = await requestsDuring(() => engine.destroy(restored.state));
-    assert.deepEqual(operations(requests), ["setStatus"]);
-    assert.equal(
-      emulator.getUser("alan@example.com")?.userStatus,
-      "Disabled",
-      "alan was Disabled before adoption",
-    );
-  });
-
-  it("a user deleted from CAS leaves the state on refresh", async () => {
+  it("a user deleted from CAS stays in the state on refresh, absent, and Disabled is then satisfied", async () => {
+    const edsger = await engine.up(goal("edsger", { email: "edsger@example.com", status: "Disabled" }));
     emulator.deleteUserOutOfBand("edsger@example.com");
-    const created = await engine
-      .up(goal("edsger", { email: "edsger@example.com", status: "Disabled" }))
-      .catch((err: Error) => err);
-    assert.ok(created instanceof Error, "a deleted user cannot be adopted");
-    const refreshed = await engine.refresh({
-      ...states.get("ada")!,
-      outputs: { ...states.get("ada")!.outputs, email: "edsger@example.com" },
+    const refreshed = await engine.refresh(edsger.state);
+    assert.ok(refreshed, "the resource stays in the state");
+    assert.equal(refreshed.id, edsger.state.id);
+    assert.equal(refreshed.outputs.exists, false);
+    assert.equal(refreshed.outputs.status, "Absent");
+    const again = await requestsDuring(async () => {
+      const result = await engine.up(
+        goal("edsger", { email: "edsger@example.com", status: "Disabled" }),
+        refreshed,
+      );
+      assert.equal(result.op, "same");
     });
-    assert.equal(refreshed, undefined);
+    assert.deepEqual(again, []);
   });
 
   it("mints one token for the whole run of the provider process", () => {
@@ -287,6 +273,31 @@ describe("UserStatus through the real plugin (e2e)", function () {
     assert.deepEqual(findSecrets([...states.values()], needles), []);
     assert.deepEqual(findSecrets([plugin.stdout(), plugin.stderr()], needles), []);
     assert.doesNotMatch(plugin.stderr().join("\n"), /Bearer|eyJ/);
+  });
+
+  it("onDelete keep makes no call; restore puts previousStatus back with one PUT", async () => {
+    const kept = await requestsDuring(() => engine.destroy(states.get("grace")!));
+    assert.deepEqual(kept, []);
+    assert.equal(emulator.getUser("grace.hopper@example.com")?.userStatus, "Disabled");
+
+    const restored = await engine.up(
+      goal("alan", { email: "alan@example.com", status: "Enabled", onDelete: "restore" }),
+      states.get("alan"),
+    );
+    assert.equal(restored.op, "update", "switching onDelete is an update without request");
+    // `pulumi destroy` (or the `up` that removes it) runs in a new plugin process, as the CLI starts one
+    // per deployment: the process that adopted the user would see it declared and restore nothing.
+    const destroyer = await startPlugin({ cwd: ROOT, env: { SECURID_API_KEY_FILE: "" } });
+    const requests = await requestsDuring(async () => {
+      await destroyer.configure({ "securid:apiKeyFile": keyFile });
+      await new Engine(destroyer).destroy(restored.state);
+    }).finally(() => destroyer.stop());
+    assert.deepEqual(operations(requests), ["setStatus"]);
+    assert.equal(
+      emulator.getUser("alan@example.com")?.userStatus,
+      "Disabled",
+      "alan was Disabled before adoption",
+    );
   });
 });
 
