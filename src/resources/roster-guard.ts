@@ -19,7 +19,7 @@ export interface RosterGuardInputs {
   roster: string;
   /** `maxChanges` as the program set it (a count, or `"N%"`). */
   maxChanges: number | string;
-  /** How messages name the roster (its name and file). */
+  /** How messages name the roster after the word "Roster": its name and file, `'staff' (people.csv)`. */
   label: string;
   /** Filled by `check`: the roster changes this update makes against the last applied roster. */
   changes?: number;
@@ -43,8 +43,11 @@ const INPUT_NAMES = ["roster", "maxChanges", "label", "changes"];
  */
 export function rosterGuardProvider(ctx: ProviderContext) {
   function validate(olds: Record<string, unknown>, news: Record<string, unknown>) {
-    const label = typeof news.label === "string" ? news.label : "Roster";
-    const fail = (reason: string, prefix = `${label}: `): pulumi.dynamic.CheckResult<RosterGuardInputs> => ({
+    const label = typeof news.label === "string" ? news.label : "";
+    const fail = (
+      reason: string,
+      prefix = `Roster ${label}: `,
+    ): pulumi.dynamic.CheckResult<RosterGuardInputs> => ({
       failures: [{ property: "", reason: `${prefix}${reason}` }],
     });
     const unknown = Object.keys(news).filter((k) => k !== "__provider" && !INPUT_NAMES.includes(k));

@@ -142,7 +142,7 @@ export class Roster extends pulumi.ComponentResource {
       {
         roster: appliedRoster(roster.entries),
         maxChanges: args.maxChanges ?? 25,
-        label: args.file ? `Roster '${name}' (${args.file})` : `Roster '${name}'`,
+        label: args.file ? `'${name}' (${args.file})` : `'${name}'`,
       },
       { parent: this },
     );
