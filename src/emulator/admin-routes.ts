@@ -64,6 +64,7 @@ const faultsSchema = z
     errorRate: rate,
     dropAfterApplyRate: rate,
     garbageRate: rate,
+    cutAfterApplyRate: rate,
     garbageKind: z.enum(["invalid-json", "wrong-types", "html"]).optional(),
     hang: z.boolean().optional(),
     seed: z.number().int().optional(),

@@ -7,7 +7,18 @@ import { CAS_BASE_PATH, matchCasRoute, notFound } from "./cas-routes";
 import { casError, oauthError, problem } from "./bodies";
 import { errorReply, garbageReply, rateLimitedReply } from "./fault-replies";
 import { faultLabel, type Fault } from "./faults";
-import { readBody, segments, sendReply, type Reply, type RequestContext, type Route } from "./http";
+import {
+  header,
+  isRecord,
+  parseJson,
+  readBody,
+  segments,
+  sendCutReply,
+  sendReply,
+  type Reply,
+  type RequestContext,
+  type Route,
+} from "./http";
 import { matchNexusRoute, NEXUS_BASE_PATH } from "./nexus-routes";
 import { matchOAuthRoute, OAUTH_BASE_PATH } from "./oauth-routes";
 import { ADMIN_BASE_PATH } from "./admin-routes";
@@ -28,6 +39,32 @@ export function matchRoute(state: EmulatorState, admin: AdminRouter, method: str
   if (under(path, OAUTH_BASE_PATH)) return matchOAuthRoute(state, method, parts);
   if (under(path, ADMIN_BASE_PATH)) return admin(method, parts);
   return notFound(path);
+}
+
+/**
+ * The user a request names (the lookup body's email, the id in a user path), logged even when a fault
+ * or a 429 answers instead of the route: tests can then follow one user's attempts.
+ */
+export function namedUser(
+  operation: string,
+  path: string,
+  body: Buffer | undefined,
+): Pick<RequestLogEntry, "userId" | "email"> {
+  if (operation === "lookup" && body !== undefined) {
+    const parsed = parseJson(body);
+    const email = parsed.ok && isRecord(parsed.value) ? parsed.value.email : undefined;
+    return typeof email === "string" ? { email } : {};
+  }
+  if (operation === "setStatus" || operation === "sync" || operation === "nexusSync") {
+    const match = /\/users\/([^/]+)\/[^/]+$/.exec(path);
+    if (!match) return {};
+    try {
+      return { userId: decodeURIComponent(match[1]!) };
+    } catch {
+      return {};
+    }
+  }
+  return {};
 }
 
 function tooLarge(api: Api, path: string): Reply {
@@ -61,7 +98,12 @@ export function createRequestHandler(state: EmulatorState, admin: AdminRouter, d
       operation: route.operation,
       write: route.write,
     };
+    const range = header(req.headers, "range");
+    if (range !== undefined) entry.range = range;
+    const ifMatch = header(req.headers, "if-match");
+    if (ifMatch !== undefined) entry.ifMatch = ifMatch;
     const body = await readBody(req);
+    if (counted) Object.assign(entry, namedUser(route.operation, path, body));
     const ctx: RequestContext = {
       method,
       path,
@@ -97,6 +139,9 @@ export function createRequestHandler(state: EmulatorState, admin: AdminRouter, d
     }
     if (fault.kind === "drop") {
       req.socket.destroy();
+    } else if (fault.kind === "cut") {
+      entry.status = reply.status;
+      sendCutReply(res, reply);
     } else {
       entry.status = reply.status;
       sendReply(res, reply);

@@ -55,6 +55,7 @@ export type Fault =
   | { kind: "hang" }
   | { kind: "error"; status: 500 | 502 | 503 | 504; html: boolean }
   | { kind: "drop" }
+  | { kind: "cut" }
   | { kind: "garbage"; garbage: GarbageKind };
 
 const ERROR_STATUSES = [500, 502, 503, 504] as const;
@@ -69,6 +70,8 @@ export function faultLabel(fault: Fault): string | undefined {
       return "hang";
     case "drop":
       return "drop-after-apply";
+    case "cut":
+      return "cut-after-apply";
     case "error":
       return `error-${fault.status}${fault.html ? "-html" : ""}`;
     case "garbage":
@@ -85,11 +88,11 @@ export class FaultInjector {
     this.operations = new Set(options.operations ?? API_OPERATIONS);
   }
 
-  /** Draws the fault of one request: the rates partition [0, 1) in the order error, drop, garbage. */
+  /** Draws the fault of one request: the rates partition [0, 1) in the order error, drop, garbage, cut. */
   decide(operation: Operation): Fault {
     if (!this.operations.has(operation)) return { kind: "none" };
     if (this.options.hang) return { kind: "hang" };
-    const { errorRate = 0, dropAfterApplyRate = 0, garbageRate = 0 } = this.options;
+    const { errorRate = 0, dropAfterApplyRate = 0, garbageRate = 0, cutAfterApplyRate = 0 } = this.options;
     const draw = this.random();
     if (draw < errorRate) {
       const status = ERROR_STATUSES[Math.floor(this.random() * ERROR_STATUSES.length)]!;
@@ -102,6 +105,7 @@ export class FaultInjector {
         this.options.garbageKind ?? GARBAGE_KINDS[Math.floor(this.random() * GARBAGE_KINDS.length)]!;
       return { kind: "garbage", garbage };
     }
+    if (draw < errorRate + dropAfterApplyRate + garbageRate + cutAfterApplyRate) return { kind: "cut" };
     return { kind: "none" };
   }
 }

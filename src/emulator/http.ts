@@ -47,6 +47,21 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
   res.end(body);
 }
 
+/**
+ * Sends the status line, the headers (announcing the whole body) and the first half of the body, then
+ * destroys the socket: an answer cut mid-body. A reply without a body is cut before its headers.
+ */
+export function sendCutReply(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed || res.writableEnded) return;
+  const body = Buffer.from(reply.body ?? "", "utf8");
+  if (body.length < 2) {
+    res.socket?.destroy();
+    return;
+  }
+  res.writeHead(reply.status, { ...reply.headers, "content-length": String(body.length) });
+  res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+}
+
 /** Reads the whole body; `undefined` when it exceeds {@link MAX_BODY_BYTES}. */
 export function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {

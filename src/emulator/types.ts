@@ -69,7 +69,7 @@ export interface RequestLogEntry {
   path: string;
   /** Raw query, without `?`. */
   query: string;
-  /** The status answered; 0 when no answer was sent (hang, dropped connection). */
+  /** The status answered (also when the body was then cut); 0 when no answer was sent (hang, dropped connection). */
   status: number;
   api: Api;
   operation: Operation;
@@ -79,7 +79,11 @@ export interface RequestLogEntry {
   email?: string;
   /** A hash (sha256 hex prefix) of the bearer token: never the token. */
   tokenId?: string;
-  /** The fault injected, e.g. `error-503-html`, `drop-after-apply`, `garbage-html`, `hang`. */
+  /** The request's `Range` header (a client resuming a cut answer), when it had one. */
+  range?: string;
+  /** The request's `If-Match` header, when it had one. */
+  ifMatch?: string;
+  /** The fault injected, e.g. `error-503-html`, `drop-after-apply`, `cut-after-apply`, `garbage-html`, `hang`. */
   fault?: string;
   /** Real milliseconds from arrival to the answer (or the dropped connection); absent while unanswered. */
   durationMs?: number;
@@ -103,6 +107,11 @@ export interface FaultOptions {
   dropAfterApplyRate?: number;
   /** Answer 200 with a broken body, without applying. */
   garbageRate?: number;
+  /**
+   * Apply the operation, send the answer's status line, headers (with the whole body's
+   * `Content-Length`) and half its body, then destroy the socket: an answer cut mid-body.
+   */
+  cutAfterApplyRate?: number;
   /** Default: one of the three, drawn per request. */
   garbageKind?: "invalid-json" | "wrong-types" | "html";
   /** Accept the request and never answer. */

@@ -110,6 +110,39 @@ describe("emulator: rate limits, faults and latency", () => {
       assert.equal(entry!.write, true);
     });
 
+    it("applies the write, answers its status, headers and half its body, then cuts the connection", async () => {
+      emulator.setFaults({ cutAfterApplyRate: 1, seed: 1 });
+      const res = await disable();
+      assert.equal(res.status, 200);
+      const whole = JSON.stringify({ id: "u-jane", userStatus: "Disabled" });
+      assert.equal(res.headers.get("content-length"), String(whole.length));
+      await assert.rejects(res.text());
+      assert.equal(emulator.getUser("u-jane")!.userStatus, "Disabled");
+      const [entry] = emulator.requests;
+      assert.equal(entry!.fault, "cut-after-apply");
+      assert.equal(entry!.status, 200);
+      assert.equal(entry!.write, true);
+      assert.equal(entry!.userId, "u-jane");
+    });
+
+    it("logs a request's Range and If-Match headers, and the user a faulted request names", async () => {
+      emulator.setFaults({ errorRate: 1, seed: 3 });
+      await cas(emulator, "u-jane/userStatus", {
+        token,
+        method: "PUT",
+        body: { userStatus: "Disabled" },
+        headers: { range: "bytes=12-", "if-match": '"v1"' },
+      });
+      await lookup();
+      const [put, found] = emulator.requests;
+      assert.equal(put!.range, "bytes=12-");
+      assert.equal(put!.ifMatch, '"v1"');
+      assert.equal(put!.userId, "u-jane");
+      assert.equal(found!.range, undefined);
+      assert.equal(found!.email, email);
+      assert.ok(found!.fault?.startsWith("error-"));
+    });
+
     it("answers garbage of each kind without applying", async () => {
       emulator.setFaults({ garbageRate: 1, garbageKind: "invalid-json" });
       const invalid = await disable();
