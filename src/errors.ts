@@ -38,6 +38,11 @@ export interface SecurIdErrorDetails {
   user?: string;
   /** The underlying error. */
   cause?: unknown;
+  /**
+   * A write (status change, sync) failed after its request may have reached the API: it may have been
+   * applied. Absent when the request certainly was not processed.
+   */
+  maybeApplied?: boolean;
 }
 
 /** Base class of every error this package raises. */
@@ -52,6 +57,8 @@ export class SecurIdError extends Error {
   readonly hint?: string;
   /** The user concerned, when known. */
   readonly user?: string;
+  /** `true` when a write failed after its request may have reached the API: it may have been applied. */
+  readonly maybeApplied?: boolean;
 
   constructor(code: SecurIdErrorCode, message: string, details: SecurIdErrorDetails = {}) {
     super(details.hint ? `${message} ${details.hint}` : message, { cause: details.cause });
@@ -61,6 +68,7 @@ export class SecurIdError extends Error {
     if (details.apiMessage !== undefined) this.apiMessage = details.apiMessage;
     if (details.hint !== undefined) this.hint = details.hint;
     if (details.user !== undefined) this.user = details.user;
+    if (details.maybeApplied === true) this.maybeApplied = true;
   }
 }
 

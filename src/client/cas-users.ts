@@ -59,6 +59,12 @@ export function isPendingDeletion(user: { markDeleted?: boolean | null; userStat
   return user.markDeleted === true || user.userStatus === PENDING_DELETION;
 }
 
+/** Said when a write failed after CAS may have received it (a lost or cut answer, a 5xx). */
+const STATUS_MAY_HAVE_CHANGED =
+  "The change may have been applied all the same: `pulumi refresh` shows the user's current status in CAS.";
+const SYNC_MAY_HAVE_RUN =
+  "The synchronization may have run all the same: `pulumi refresh` shows the user's current status in CAS.";
+
 const SCOPE_READ = ["rsa.user.read"] as const;
 const SCOPE_MANAGE = ["rsa.user.manage"] as const;
 const SCOPE_SYNC = ["rsa.user.sync", "rsa.user.manage"] as const;
@@ -173,6 +179,7 @@ export class CasUsersApi {
       user: who,
       scopes: SCOPE_MANAGE,
       onError,
+      maybeAppliedHint: STATUS_MAY_HAVE_CHANGED,
     });
   }
 
@@ -197,6 +204,7 @@ export class CasUsersApi {
       user: who,
       scopes: SCOPE_SYNC,
       onError,
+      maybeAppliedHint: SYNC_MAY_HAVE_RUN,
     });
   }
 }

@@ -12,7 +12,10 @@ export const DEFAULTS = {
   /** Upper bound of the keep-alive time a server may ask for. */
   keepAliveMaxTimeoutMs: 60_000,
 
-  /** Retries after the first attempt (429, 5xx, dropped connections). */
+  /**
+   * Retries of a request after failures (5xx, dropped connections, timeouts), and as many again after
+   * 429s: the two budgets are separate, so a storm of 429s does not use up the retries for failures.
+   */
   maxRetries: 6,
   /** Lower bound of a retry delay. */
   minRetryDelayMs: 250,

@@ -37,6 +37,12 @@ export interface FailedCall {
   attempts: number;
   /** `securid` or `nexus`: the config namespace named in hints. */
   configPrefix: string;
+  /**
+   * Set when the call was a write that may have been carried out all the same (a 5xx, or 429s after
+   * an attempt that got no answer): the sentence saying so, put first in the hint; the error then
+   * carries `maybeApplied: true`.
+   */
+  maybeApplied?: string;
 }
 
 const MAX_API_MESSAGE = 300;
@@ -106,11 +112,13 @@ export function parseErrorBody(text: string, contentType?: string): ApiErrorBody
 }
 
 function details(call: FailedCall, hint?: string) {
+  const hints = [call.maybeApplied, hint].filter((h): h is string => h !== undefined && h !== "");
   return {
     status: call.status,
     ...(call.body.apiMessage !== undefined && { apiMessage: call.body.apiMessage }),
     ...(call.user !== undefined && { user: call.user }),
-    ...(hint !== undefined && { hint }),
+    ...(hints.length > 0 && { hint: hints.join(" ") }),
+    ...(call.maybeApplied !== undefined && { maybeApplied: true }),
   };
 }
 

@@ -18,6 +18,15 @@ class ForwardingHandler implements Handler {
     this.inner.onRequestStart?.(controller, context);
   }
 
+  onBodySent(chunk: Buffer): void {
+    this.inner.onBodySent?.(chunk);
+  }
+
+  /** The request went out whole: the transport needs it to tell whether a write may have arrived. */
+  onRequestSent(): void {
+    this.inner.onRequestSent?.();
+  }
+
   onResponseStart(
     controller: Controller,
     statusCode: number,
@@ -83,8 +92,8 @@ class PermitHandler extends ForwardingHandler {
 
 /**
  * Each attempt waits for a slot of the tenant's {@link Limiter} and reports how it ended (a 429 lowers
- * the allowed rate; its `Retry-After` pauses every start). Placed inside the retry interceptor, so a
- * retry waits its turn like a new request.
+ * the allowed rate; its `Retry-After` pauses every start). Every attempt passes through it, so a retry
+ * waits its turn like a new request.
  */
 export function limiterInterceptor(
   limiter: Limiter,

@@ -97,6 +97,9 @@ export class NexusApi {
       operation: `synchronize Nexus user ${id}`,
       user: id,
       onError,
+      // Nexus has no call that reads a user without changing it: refresh cannot show the result.
+      maybeAppliedHint:
+        "Nexus may have applied the sync all the same; running it again is safe (the next `pulumi up` does).",
     });
   }
 }

@@ -1,4 +1,3 @@
-import type { RetryHandler } from "undici";
 import { DEFAULTS } from "./defaults";
 import { emit, type EventSink } from "./events";
 
@@ -27,7 +26,10 @@ export function parseRetryAfterMs(value: string | string[] | undefined, nowMs: n
 }
 
 export interface RetryPolicyOptions extends BackoffOptions {
-  /** Retries after the first attempt. */
+  /**
+   * Retries of one request after failures (5xx answers, dropped connections, timeouts), and as many
+   * again after 429 answers: a storm of 429s does not use up the retries a request has for failures.
+   */
   maxRetries: number;
   methods: readonly string[];
   statusCodes: readonly number[];
@@ -36,10 +38,10 @@ export interface RetryPolicyOptions extends BackoffOptions {
   retryLimitByErrorCode: Readonly<Record<string, number>>;
   /**
    * A limiter paces every attempt, lowers its rate on a 429 and holds every start for a `Retry-After`:
-   * a request's first 429 (and any 429 with `Retry-After`) is retried without a delay of its own, it
-   * queues for the limiter like a new request; a request throttled again backs off like for a 5xx, so a
-   * long storm of 429s does not use up its retries within seconds. Default `false`: every 429 waits its
-   * `Retry-After` or a backoff.
+   * a request's first 429 (and any 429 whose `Retry-After` is at least the backoff) is retried without
+   * a delay of its own, it queues for the limiter like a new request; a request throttled again backs
+   * off like for a 5xx, so a long storm of 429s does not use up its retries within seconds. Default
+   * `false`: every 429 waits its `Retry-After` or a backoff, whichever is longer.
    */
   throttledRetriesPaced?: boolean;
   sleep: (ms: number) => Promise<void>;
@@ -57,7 +59,8 @@ export function defaultRetryPolicyOptions(
     maxRetryDelayMs: DEFAULTS.maxRetryDelayMs,
     backoffFactor: DEFAULTS.backoffFactor,
     random: Math.random,
-    // All our calls are safe to repeat: lookup and search read, a status PUT is idempotent, a sync can run twice.
+    // Every attempt is a whole new request (never resumed). Lookup and search read, a status PUT is
+    // idempotent, a sync can run twice: all safe to repeat.
     methods: ["GET", "POST", "PUT"],
     statusCodes: DEFAULTS.retryStatusCodes,
     errorCodes: DEFAULTS.retryErrorCodes,
@@ -66,38 +69,42 @@ export function defaultRetryPolicyOptions(
   };
 }
 
-/** What one request went through, filled in by its retry policy. */
-export interface RetryTally {
-  /** Retries made (attempts = retries + 1). */
-  retries: number;
-  /** 429 answers among its attempts. */
-  throttled?: number;
+/** The failed attempts of one request so far, by kind; each kind has its own retry budget. */
+export interface RetryCounts {
+  /** 5xx answers and connection failures (dropped, reset, refused, timed out). */
+  failures: number;
+  /** 429 answers. */
+  throttled: number;
 }
 
-interface Decision {
+export interface RetryDecision {
   delayMs: number;
+  /** The status (`"503"`) or error code (`"ECONNRESET"`). */
   reason: string;
+  /** The delay comes from a `Retry-After` header (or the limiter holds for it). */
   retryAfter: boolean;
 }
 
-interface FailedAttempt {
+/** A failed attempt: an answer's status and headers, or a connection error's code. */
+export interface FailedAttempt {
   statusCode?: unknown;
   code?: unknown;
   headers?: Record<string, string | string[] | undefined>;
 }
 
 /**
- * Whether to retry after `failed` failed attempts, and after how long. `throttledBefore`: 429s the
- * request received before this attempt.
+ * Whether to retry a request whose attempt just failed with `err`, and after how long. `before`: the
+ * failed attempts before this one. A 429 counts against the throttled budget, anything else against
+ * the failure budget (both `maxRetries`, the latter lowered for some error codes).
  */
 export function decideRetry(
   err: FailedAttempt,
   method: string,
-  failed: number,
+  before: RetryCounts,
   o: RetryPolicyOptions,
-  throttledBefore = 0,
-): Decision | undefined {
+): RetryDecision | undefined {
   if (!o.methods.includes(method)) return undefined;
+  const throttled = err.statusCode === 429;
   let reason: string;
   let limit = o.maxRetries;
   if (typeof err.statusCode === "number") {
@@ -109,51 +116,58 @@ export function decideRetry(
   } else {
     return undefined;
   }
-  if (failed > limit) return undefined;
+  // This failure's rank in its budget (1 for the first).
+  const rank = (throttled ? before.throttled : before.failures) + 1;
+  if (rank > limit) return undefined;
+  const backoffMs = backoffDelayMs(rank, o);
   const retryAfterMs = parseRetryAfterMs(err.headers?.["retry-after"], o.now());
-  if (
-    err.statusCode === 429 &&
-    o.throttledRetriesPaced &&
-    (retryAfterMs !== undefined || throttledBefore === 0)
-  ) {
-    // The limiter spaces the retry (and holds it for a Retry-After) like any other start.
-    return { delayMs: 0, reason, retryAfter: retryAfterMs !== undefined };
+  if (throttled && o.throttledRetriesPaced) {
+    // The limiter spaces the retry like any other start, and holds every start for a Retry-After; a
+    // Retry-After shorter than the backoff (`0`) does not make a repeated 429 come back at once.
+    if (retryAfterMs !== undefined && retryAfterMs >= backoffMs) {
+      return { delayMs: 0, reason, retryAfter: true };
+    }
+    if (rank === 1) return { delayMs: 0, reason, retryAfter: false };
   }
   if (retryAfterMs !== undefined) {
-    return { delayMs: Math.min(retryAfterMs, o.maxRetryDelayMs), reason, retryAfter: true };
+    // Never sooner than the backoff: `Retry-After: 0` must not burn the retries in milliseconds.
+    return {
+      delayMs: Math.min(Math.max(retryAfterMs, backoffMs), o.maxRetryDelayMs),
+      reason,
+      retryAfter: retryAfterMs >= backoffMs,
+    };
   }
-  return { delayMs: backoffDelayMs(failed, o), reason, retryAfter: false };
+  return { delayMs: backoffMs, reason, retryAfter: false };
+}
+
+/** Counts `err` into `counts` (after {@link decideRetry} has seen the counts before it). */
+export function countFailure(counts: RetryCounts, err: FailedAttempt): void {
+  if (err.statusCode === 429) counts.throttled += 1;
+  else counts.failures += 1;
 }
 
 /**
- * A `retry` callback for undici's retry handler (`retryOptions.retry`), bound to one request: it
- * counts the retries in `tally`, waits with the injected `sleep` and reports each retry.
+ * Decides on a failed attempt, and when it is retried, reports the retry and waits its delay with the
+ * injected `sleep`. Returns whether to retry. `counts` are updated.
  */
-export function retryCallback(
+export async function retryAfterFailure(
+  err: FailedAttempt,
+  method: string,
+  counts: RetryCounts,
   o: RetryPolicyOptions,
-  tally: RetryTally,
   operation: string,
-): RetryHandler.RetryCallback {
-  return (err, { state, opts }, done) => {
-    const failed = err as FailedAttempt;
-    const decision = decideRetry(failed, opts.method, state.counter, o, tally.throttled ?? 0);
-    if (failed.statusCode === 429) tally.throttled = (tally.throttled ?? 0) + 1;
-    if (!decision) {
-      done(err);
-      return;
-    }
-    tally.retries += 1;
-    emit(o.onEvent, {
-      type: "retry",
-      operation,
-      attempt: state.counter + 1,
-      delayMs: decision.delayMs,
-      reason: decision.reason,
-      retryAfter: decision.retryAfter,
-    });
-    o.sleep(decision.delayMs).then(
-      () => done(null),
-      (sleepErr: unknown) => done(sleepErr instanceof Error ? sleepErr : new Error(String(sleepErr))),
-    );
-  };
+): Promise<boolean> {
+  const decision = decideRetry(err, method, counts, o);
+  countFailure(counts, err);
+  if (!decision) return false;
+  emit(o.onEvent, {
+    type: "retry",
+    operation,
+    attempt: counts.failures + counts.throttled + 1,
+    delayMs: decision.delayMs,
+    reason: decision.reason,
+    retryAfter: decision.retryAfter,
+  });
+  await o.sleep(decision.delayMs);
+  return true;
 }

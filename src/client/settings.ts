@@ -25,10 +25,11 @@ export interface ClientKnobs {
    */
   maxConcurrency: number;
   /**
-   * `securid:maxRetries` / `SECURID_MAX_RETRIES`: retries after the first attempt of a request (0 to 20,
-   * default 6), for 429, 500, 502, 503, 504 and dropped connections. 5xx and connection errors wait an
-   * exponential backoff with full jitter; a 429 queues again in the limiter, which has lowered the rate
-   * (and holds every request for a `Retry-After`).
+   * `securid:maxRetries` / `SECURID_MAX_RETRIES`: retries of a request after 500, 502, 503, 504 and
+   * dropped connections (0 to 20, default 6), and as many again after 429s (separate budgets: a storm
+   * of 429s does not use up the retries for failures). 5xx and connection errors wait an exponential
+   * backoff with full jitter; a 429 queues again in the limiter, which has lowered the rate (and holds
+   * every request for a `Retry-After`). Each retry is a whole new request.
    */
   maxRetries: number;
   /**

@@ -1,6 +1,7 @@
-import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher, type RetryHandler } from "undici";
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
 import type { z } from "zod";
 import { ConnectionError, InvalidResponseError, SecurIdError, TimeoutError } from "../errors";
+import { sendAttempt, type AttemptResult } from "./attempt";
 import { DEFAULTS, timeoutsFor } from "./defaults";
 import type { EventSink } from "./events";
 import {
@@ -15,9 +16,9 @@ import type { Limiter } from "./limiter";
 import type { RequestAuth } from "./request-auth";
 import {
   defaultRetryPolicyOptions,
-  retryCallback,
+  retryAfterFailure,
+  type RetryCounts,
   type RetryPolicyOptions,
-  type RetryTally,
 } from "./retry-policy";
 
 /** One API call. */
@@ -42,6 +43,13 @@ export interface TransportRequest<T> {
   scopes?: readonly string[];
   /** Call-specific errors (404 → which user is missing, 409 → why); `undefined` keeps the generic one. */
   onError?: (call: FailedCall) => SecurIdError | undefined;
+  /**
+   * Set for a call that changes something (a status, a synchronization): when it fails after a request
+   * may have reached the API (sent and then no answer, an answer cut off, a 5xx, a 2xx that cannot be
+   * read), the error carries `maybeApplied: true` and this sentence, e.g. "The change may have been
+   * applied all the same: `pulumi refresh` shows the user's current status in CAS."
+   */
+  maybeAppliedHint?: string;
 }
 
 export interface Transport {
@@ -158,13 +166,26 @@ interface RawAnswer {
   status: number;
   contentType: string | undefined;
   text: string;
+}
+
+/** One call's attempts so far (both sends of a 401/403 renewal included). */
+interface CallState {
   attempts: number;
+  /** Failed attempts of the current send, for its retry budgets. */
+  counts: RetryCounts;
+  /** An attempt may have been processed by the API without us learning how it ended. */
+  uncertain: boolean;
 }
 
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
 
 /** `application/json`, `application/problem+json`, with parameters. */
 const JSON_TYPE = /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+/** A {@link SecurIdError}, from this copy of the module or another (closure serialization). */
+function isSecurIdError(err: unknown): err is SecurIdError {
+  return err instanceof SecurIdError || (err as { name?: unknown } | null)?.name === "SecurIdError";
+}
 
 function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
@@ -180,12 +201,15 @@ function describeIssues(error: z.ZodError): string {
 }
 
 /**
- * An API client over undici. Composition, outermost first: retry (undici's interceptor with our
- * policy: backoff with full jitter for 5xx and dropped connections, injected sleep) → limiter (one slot
- * per attempt; a 429 lowers the tenant's rate and its `Retry-After` holds every start, so a retried 429
- * simply queues again) → auth (headers per attempt; 401/403 invalidate the token) → base dispatcher.
- * Without a limiter a 429 waits its `Retry-After` or a backoff.
- * A 401/403 is sent once more with fresh credentials, then fails with `AuthFailedError`.
+ * An API client over undici. Each attempt is a whole request: its answer is read in full, and a retry
+ * sends the request again from the start (never undici's retry interceptor, which resumes an answer cut
+ * mid-body with a `Range` request: for a write, a second application). Composition around each
+ * attempt, outermost first: limiter (one slot per attempt; a 429 lowers the tenant's rate and its
+ * `Retry-After` holds every start, so a retried 429 simply queues again) → auth (headers per attempt;
+ * 401/403 invalidate the token) → base dispatcher. Retries follow `retry-policy.ts` (backoff with full
+ * jitter for 5xx and dropped connections, injected sleep). Without a limiter a 429 waits its
+ * `Retry-After` or a backoff. A 401/403 is sent once more with fresh credentials, then fails with
+ * `AuthFailedError`.
  */
 export function createTransport(options: TransportOptions): Transport {
   const ownsDispatcher = options.dispatcher === undefined;
@@ -213,8 +237,6 @@ export function createTransport(options: TransportOptions): Transport {
   });
   const layers: Dispatcher.DispatcherComposeInterceptor[] = [authInterceptor(options.auth)];
   if (options.limiter) layers.push(limiterInterceptor(options.limiter, now));
-  // throwOnError: false hands the last answer (with its body) over once retries are exhausted.
-  layers.push(interceptors.retry({ throwOnError: false, maxRetries: policy.maxRetries }));
   const dispatcher = base.compose(layers);
 
   const baseUrl = new URL(options.baseUrl);
@@ -233,35 +255,62 @@ export function createTransport(options: TransportOptions): Transport {
     return `${basePath}${req.path}${query ? `?${query}` : ""}`;
   }
 
-  function connectionError(err: unknown, req: TransportRequest<unknown>, attempts: number): SecurIdError {
-    if (err instanceof SecurIdError || (err as { name?: unknown } | null)?.name === "SecurIdError") {
-      return err as SecurIdError;
-    }
+  /** What a failed call says about the fate of a write: `maybeApplied` and the sentence saying so. */
+  function unknownOutcome(req: TransportRequest<unknown>, call: CallState) {
+    return req.maybeAppliedHint !== undefined && call.uncertain
+      ? { maybeApplied: true, sentence: req.maybeAppliedHint }
+      : undefined;
+  }
+
+  function joinHints(...hints: (string | undefined)[]): string {
+    return hints.filter((h) => h !== undefined && h !== "").join(" ");
+  }
+
+  function connectionError(
+    failed: Extract<AttemptResult, { kind: "error" }>,
+    req: TransportRequest<unknown>,
+    call: CallState,
+  ): SecurIdError {
+    const err = failed.error;
     const code = errorCode(err) ?? "unknown error";
-    const after = attempts > 1 ? ` after ${attempts} attempts` : "";
-    const user = req.user !== undefined ? { user: req.user } : {};
+    const after = call.attempts > 1 ? ` after ${call.attempts} attempts` : "";
+    const unknown = unknownOutcome(req, call);
+    const common = {
+      ...(req.user !== undefined && { user: req.user }),
+      ...(unknown && { maybeApplied: true }),
+      cause: err,
+    };
     if (TIMEOUT_CODES.has(code)) {
       return new TimeoutError(
         `Cannot ${req.operation}: no answer from ${host} within ${timeoutSeconds} s (${options.configPrefix}:requestTimeoutSeconds)${after}.`,
         {
-          ...user,
-          cause: err,
-          hint: `${options.service} may be overloaded; try again later or raise ${options.configPrefix}:requestTimeoutSeconds.`,
+          ...common,
+          hint: joinHints(
+            unknown?.sentence,
+            `${options.service} may be overloaded; try again later or raise ${options.configPrefix}:requestTimeoutSeconds.`,
+          ),
         },
       );
     }
+    const what =
+      failed.status !== undefined
+        ? `the connection to ${host} broke while ${options.service} was answering ${failed.status} (${code})`
+        : failed.sent
+          ? `the connection to ${host} was lost before ${options.service} answered (${code})`
+          : `cannot reach ${host} (${code})`;
     const proxyHint = proxy
       ? ` The request went through the proxy ${proxyHost(proxy)}: check HTTPS_PROXY/HTTP_PROXY and NO_PROXY.`
       : "";
-    return new ConnectionError(`Cannot ${req.operation}: cannot reach ${host} (${code})${after}.`, {
-      ...user,
-      cause: err,
-      hint: `Check the network, DNS and firewall, and the ${options.configPrefix} base URL.${proxyHint}`,
+    return new ConnectionError(`Cannot ${req.operation}: ${what}${after}.`, {
+      ...common,
+      hint: joinHints(
+        unknown?.sentence,
+        `Check the network, DNS and firewall, and the ${options.configPrefix} base URL.${proxyHint}`,
+      ),
     });
   }
 
-  async function send(req: TransportRequest<unknown>): Promise<RawAnswer> {
-    const tally: RetryTally = { retries: 0 };
+  function attemptOptions(req: TransportRequest<unknown>): Dispatcher.DispatchOptions {
     const headers: Record<string, string> = { accept: "application/json", "user-agent": userAgent };
     let body: string | undefined;
     if (req.body !== undefined) {
@@ -270,52 +319,79 @@ export function createTransport(options: TransportOptions): Transport {
     } else if (req.emptyBody) {
       headers["content-length"] = "0";
     }
-    const request: Dispatcher.RequestOptions & { retryOptions: RetryHandler.RetryOptions } = {
+    return {
       origin,
       path: pathWithQuery(req),
       method: req.method,
       headers,
       ...(body !== undefined && { body }),
-      retryOptions: { retry: retryCallback(policy, tally, req.operation) },
     };
-    try {
-      const answer = await dispatcher.request(request);
-      const text = await answer.body.text();
-      const contentType = answer.headers["content-type"];
-      return {
-        status: answer.statusCode,
-        contentType: Array.isArray(contentType) ? contentType[0] : contentType,
-        text,
-        attempts: tally.retries + 1,
-      };
-    } catch (err) {
-      throw connectionError(err, req, tally.retries + 1);
+  }
+
+  /** Attempts `req` until an answer that is not retried, within the retry budgets. */
+  async function send(req: TransportRequest<unknown>, call: CallState): Promise<RawAnswer> {
+    call.counts = { failures: 0, throttled: 0 };
+    for (;;) {
+      const result = await sendAttempt(dispatcher, attemptOptions(req));
+      call.attempts += 1;
+      if (result.kind === "answer") {
+        // A server error does not say whether the request was carried out before it failed.
+        if (result.status >= 500) call.uncertain = true;
+        const failed = { statusCode: result.status, headers: result.headers };
+        if (
+          policy.statusCodes.includes(result.status) &&
+          (await retryAfterFailure(failed, req.method, call.counts, policy, req.operation))
+        ) {
+          continue;
+        }
+        const contentType = result.headers["content-type"];
+        return {
+          status: result.status,
+          contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+          text: result.text,
+        };
+      }
+      // A failure to get credentials (a token that cannot be signed or obtained) is already explained.
+      if (isSecurIdError(result.error)) throw result.error;
+      if (result.sent) call.uncertain = true;
+      const code = errorCode(result.error);
+      if (await retryAfterFailure({ code }, req.method, call.counts, policy, req.operation)) continue;
+      throw connectionError(result, req, call);
     }
   }
 
-  function failure(req: TransportRequest<unknown>, answer: RawAnswer): SecurIdError {
-    const call: FailedCall = {
+  function failure(req: TransportRequest<unknown>, answer: RawAnswer, call: CallState): SecurIdError {
+    // A 4xx other than 429 refuses the request itself: it was not carried out (nor, being the same
+    // request, an earlier attempt). A 5xx, or 429s after an uncertain attempt, leave the write unknown.
+    const unknown = answer.status >= 500 || answer.status === 429 ? unknownOutcome(req, call) : undefined;
+    const failed: FailedCall = {
       status: answer.status,
       body: parseErrorBody(answer.text, answer.contentType),
       operation: req.operation,
       ...(req.user !== undefined && { user: req.user }),
       service: options.service,
-      attempts: answer.attempts,
+      attempts: call.attempts,
       configPrefix: options.configPrefix,
+      ...(unknown && { maybeApplied: unknown.sentence }),
     };
     if (answer.status === 401 || answer.status === 403) {
-      return authFailedError(call, options.auth.refusedHint(req.scopes ?? []));
+      return authFailedError(failed, options.auth.refusedHint(req.scopes ?? []));
     }
-    return req.onError?.(call) ?? errorForStatus(call);
+    return req.onError?.(failed) ?? errorForStatus(failed);
   }
 
   function parse<T>(req: TransportRequest<T>, answer: RawAnswer): T {
-    const user = req.user !== undefined ? { user: req.user } : {};
+    // A 2xx means the API carried the write out; an answer we cannot read leaves that unconfirmed.
+    const unknown = req.maybeAppliedHint;
+    const details = {
+      ...(req.user !== undefined && { user: req.user }),
+      ...(unknown !== undefined && { maybeApplied: true }),
+    };
     if (answer.text.trim() === "") {
       if (req.allowEmpty !== undefined) return req.allowEmpty;
       throw new InvalidResponseError(
         `Cannot ${req.operation}: ${options.service} answered ${answer.status} with an empty body.`,
-        user,
+        { ...details, ...(unknown !== undefined && { hint: unknown }) },
       );
     }
     let data: unknown;
@@ -328,8 +404,11 @@ export function createTransport(options: TransportOptions): Transport {
       throw new InvalidResponseError(
         `Cannot ${req.operation}: ${options.service} answered ${answer.status} with ${what}.`,
         {
-          ...user,
-          hint: `Check the ${options.configPrefix} base URL and any proxy between this machine and ${host}.`,
+          ...details,
+          hint: joinHints(
+            unknown,
+            `Check the ${options.configPrefix} base URL and any proxy between this machine and ${host}.`,
+          ),
         },
       );
     }
@@ -337,7 +416,10 @@ export function createTransport(options: TransportOptions): Transport {
     if (!result.success) {
       throw new InvalidResponseError(
         `Cannot ${req.operation}: ${options.service}'s answer is not what this provider expects: ${describeIssues(result.error)}.`,
-        { ...user, hint: "The API may have changed; please report it with this message." },
+        {
+          ...details,
+          hint: joinHints(unknown, "The API may have changed; please report it with this message."),
+        },
       );
     }
     return result.data;
@@ -346,14 +428,13 @@ export function createTransport(options: TransportOptions): Transport {
   return {
     baseUrl: `${origin}${basePath}`,
     async request<T>(req: TransportRequest<T>): Promise<T> {
-      let answer = await send(req);
+      const call: CallState = { attempts: 0, counts: { failures: 0, throttled: 0 }, uncertain: false };
+      let answer = await send(req, call);
       if ((answer.status === 401 || answer.status === 403) && options.auth.renewable) {
-        // The auth layer has invalidated the refused token: one more time with a fresh one.
-        const first = answer.attempts;
-        answer = await send(req);
-        answer.attempts += first;
+        // The auth layer has invalidated the refused token: once more with a fresh one.
+        answer = await send(req, call);
       }
-      if (answer.status < 200 || answer.status >= 300) throw failure(req, answer);
+      if (answer.status < 200 || answer.status >= 300) throw failure(req, answer, call);
       return parse(req, answer);
     },
     async close() {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { bearerTokenAuth } from "../../src/client/request-auth";
@@ -11,11 +11,13 @@ describe("client/transport over real sockets", () => {
   const servers: Server[] = [];
   after(() => servers.forEach((s) => s.close()));
 
-  async function serve(handler: (body: string, res: ServerResponse) => void): Promise<number> {
+  async function serve(
+    handler: (body: string, res: ServerResponse, headers: IncomingHttpHeaders) => void,
+  ): Promise<number> {
     const server = createServer((req, res) => {
       let body = "";
       req.on("data", (c: Buffer) => (body += c.toString()));
-      req.on("end", () => handler(body, res));
+      req.on("end", () => handler(body, res, req.headers));
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -43,8 +45,77 @@ describe("client/transport over real sockets", () => {
         schema: z.object({ id: z.string() }),
         operation: "look up CAS user a@b.c",
       });
-    return { call, clock, close: () => dispatcher.close() };
+    const put = () =>
+      t.request({
+        method: "PUT",
+        path: "/v1/users/u1/userStatus",
+        body: { userStatus: "Disabled" },
+        schema: z.object({ id: z.string(), userStatus: z.string() }),
+        operation: "set CAS user a@b.c to Disabled",
+        maybeAppliedHint: "The change may have been applied all the same.",
+      });
+    return { call, put, clock, close: () => dispatcher.close() };
   }
+
+  /** Sends the status line, headers and half of `body`, then destroys the socket. */
+  function cut(res: ServerResponse, body: string) {
+    res.writeHead(200, { "content-type": "application/json", "content-length": String(body.length) });
+    res.write(body.slice(0, body.length / 2), () => res.socket?.destroy());
+  }
+
+  it("re-sends a write whose answer was cut mid-body whole: same body, no Range or If-Match", async () => {
+    const seen: { body: string; headers: IncomingHttpHeaders }[] = [];
+    const port = await serve((body, res, headers) => {
+      seen.push({ body, headers });
+      const answer = '{"id":"u1","userStatus":"Disabled"}';
+      if (seen.length === 1) cut(res, answer);
+      else res.writeHead(200, { "content-type": "application/json", etag: '"v1"' }).end(answer);
+    });
+    const { put, close } = transport(port);
+    assert.deepEqual(await put(), { id: "u1", userStatus: "Disabled" });
+    assert.equal(seen.length, 2);
+    for (const { body, headers } of seen) {
+      assert.equal(body, '{"userStatus":"Disabled"}');
+      assert.equal(headers.range, undefined);
+      assert.equal(headers["if-match"], undefined);
+    }
+    await close();
+  });
+
+  it("a write that got no answer, then a refused connection: maybeApplied (the first may have been made)", async () => {
+    let count = 0;
+    const port = await serve((_body, res) => {
+      count += 1;
+      res.socket?.destroy();
+      servers.pop()!.close();
+    });
+    const { put, close } = transport(port);
+    await assert.rejects(put(), (err: Error & { code?: string; maybeApplied?: boolean }) => {
+      assert.equal(err.code, "ERR_CONNECTION");
+      assert.equal(err.maybeApplied, true);
+      assert.match(
+        err.message,
+        /cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\) after 3 attempts\. The change may have been applied all the same\./,
+      );
+      return true;
+    });
+    assert.equal(count, 1);
+    await close();
+  });
+
+  it("a write whose connection is refused every time: no maybeApplied", async () => {
+    const port = await serve(() => undefined);
+    servers.pop()!.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { put, close } = transport(port);
+    await assert.rejects(put(), (err: Error & { code?: string; maybeApplied?: boolean }) => {
+      assert.equal(err.code, "ERR_CONNECTION");
+      assert.equal(err.maybeApplied, undefined);
+      assert.doesNotMatch(err.message, /may have been applied/);
+      return true;
+    });
+    await close();
+  });
 
   it("re-sends the same body after a 503 and reads the final answer", async () => {
     const bodies: string[] = [];

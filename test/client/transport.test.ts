@@ -148,11 +148,20 @@ describe("client/transport", () => {
     });
   });
 
-  for (const status of [400, 404, 409, 415]) {
-    it(`does not retry ${status}`, async () => {
+  const refusals: [number, string][] = [
+    [400, "ERR_BAD_REQUEST"],
+    [404, "ERR_USER_NOT_FOUND"],
+    [409, "ERR_CONFLICT"],
+    [415, "ERR_BAD_REQUEST"],
+  ];
+  for (const [status, code] of refusals) {
+    it(`does not retry ${status}: ${code} at once`, async () => {
       const { lookup, intercept, calls, clock } = setup();
       intercept().reply(status, { code: `${status}`, description: "nope" });
-      await assert.rejects(lookup());
+      await assert.rejects(
+        lookup(),
+        hasCode(code, new RegExp(`^Cannot look up CAS user a@b.c: CAS answered ${status} \\(nope\\)`)),
+      );
       assert.equal(calls().length, 1);
       assert.deepEqual(clock.sleeps, []);
     });
@@ -308,6 +317,127 @@ describe("client/transport", () => {
     // the limiter held every start for the Retry-After
     assert.ok(clock.t - t0 >= 2000 + 1125, `${clock.t - t0} ms`);
     assert.equal(limiter.stats().throttleEvents, 3);
+  });
+
+  it("keeps separate budgets for 429s and for failures: a storm of 429s leaves the retries for 5xx", async () => {
+    const a = setup({ maxRetries: 2 });
+    a.intercept().reply(429, "").times(2);
+    a.intercept().reply(503, "").times(2);
+    a.intercept().reply(200, { id: "u1" });
+    assert.deepEqual(await a.lookup(), { id: "u1" });
+    assert.equal(a.calls().length, 5);
+
+    const b = setup({ maxRetries: 2 });
+    b.intercept().reply(503, "").times(2);
+    b.intercept().reply(429, "").times(3);
+    await assert.rejects(b.lookup(), hasCode("ERR_RATE_LIMITED", /after 5 attempts/));
+
+    const c = setup({ maxRetries: 2 });
+    c.intercept().reply(429, "");
+    c.intercept().reply(502, "").times(3);
+    await assert.rejects(
+      c.lookup(),
+      hasCode("ERR_SERVER", /CAS answered 502 with an empty body after 4 attempts/),
+    );
+  });
+
+  it("never retries sooner than the backoff, whatever Retry-After says (0, or a few ms)", async () => {
+    const { lookup, intercept, clock, events } = setup();
+    intercept().reply(429, "", { headers: { "retry-after": "0" } });
+    intercept().reply(503, "", { headers: { "retry-after": "0.001" } });
+    intercept().reply(429, "", { headers: { "retry-after": "0" } });
+    intercept().reply(200, { id: "u1" });
+    await lookup();
+    // the backoffs of 250 ms, jitter 0.5: 429 #1 375, 503 #1 375, 429 #2 625
+    assert.deepEqual(clock.sleeps, [375, 375, 625]);
+    assert.ok(events.every((e) => e.type !== "retry" || !e.retryAfter));
+  });
+
+  it("with a limiter, a repeated 429 with Retry-After: 0 backs off instead of queueing again at once", async () => {
+    const clock = new FakeClock();
+    const limiter = new Limiter({ maxConcurrency: 2, now: clock.now, sleep: clock.sleep });
+    const { lookup, intercept, events } = setup({ limiter, now: clock.now, sleep: clock.sleep });
+    intercept()
+      .reply(429, "", { headers: { "retry-after": "0" } })
+      .times(3);
+    intercept().reply(200, { id: "u1" });
+    await lookup();
+    assert.deepEqual(
+      events.filter((e) => e.type === "retry").map((e) => e.type === "retry" && e.delayMs),
+      [0, 625, 1125],
+    );
+  });
+
+  describe("writes", () => {
+    const HINT =
+      "The change may have been applied all the same: `pulumi refresh` shows the user's current status in CAS.";
+    function write(t: ReturnType<typeof setup>) {
+      return () =>
+        t.transport.request({
+          method: "PUT",
+          path: "/v1/users/u1/userStatus",
+          body: { userStatus: "Disabled" },
+          schema,
+          operation: "set CAS user a@b.c to Disabled",
+          user: "a@b.c",
+          maybeAppliedHint: HINT,
+        });
+    }
+    const intercept = (t: ReturnType<typeof setup>) =>
+      t.pool.intercept({ path: "/AdminInterface/restapi/v1/users/u1/userStatus", method: "PUT" });
+
+    it("5xx after every retry: maybeApplied, and the message says the change may have been applied", async () => {
+      const t = setup({ maxRetries: 1 });
+      const put = write(t);
+      intercept(t).reply(503, { code: "503", description: "busy" }).times(2);
+      await assert.rejects(put(), (err: Error & { code?: string; maybeApplied?: boolean }) => {
+        assert.equal(err.code, "ERR_SERVER");
+        assert.equal(err.maybeApplied, true);
+        assert.match(
+          err.message,
+          /^Cannot set CAS user a@b.c to Disabled: CAS answered 503 \(busy\) after 2 attempts\. The change may have been applied all the same: `pulumi refresh` shows the user's current status in CAS\. CAS is failing/,
+        );
+        return true;
+      });
+    });
+
+    it("a 2xx whose body cannot be read: maybeApplied", async () => {
+      const t = setup();
+      const put = write(t);
+      intercept(t).reply(200, '{"id": "u1", "userSt', { headers: { "content-type": "application/json" } });
+      await assert.rejects(put(), (err: Error & { code?: string; maybeApplied?: boolean }) => {
+        assert.equal(err.code, "ERR_INVALID_RESPONSE");
+        assert.equal(err.maybeApplied, true);
+        assert.ok(err.message.includes(HINT), err.message);
+        return true;
+      });
+    });
+
+    const certain: [string, (t: ReturnType<typeof setup>) => void, string][] = [
+      ["a 400", (t) => void intercept(t).reply(400, { code: "400", description: "bad" }), "ERR_BAD_REQUEST"],
+      ["a 409", (t) => void intercept(t).reply(409, { code: "409", description: "no" }), "ERR_CONFLICT"],
+      ["401 twice", (t) => void intercept(t).reply(401, "").times(2), "ERR_AUTH_FAILED"],
+      ["403 twice", (t) => void intercept(t).reply(403, "").times(2), "ERR_AUTH_FAILED"],
+      [
+        "a connection refused before sending",
+        (t) => void intercept(t).replyWithError(withCode("ECONNREFUSED")).persist(),
+        "ERR_CONNECTION",
+      ],
+      ["429s only", (t) => void intercept(t).reply(429, "").persist(), "ERR_RATE_LIMITED"],
+    ];
+    for (const [what, reply, code] of certain) {
+      it(`${what}: ${code} without maybeApplied (the write certainly was not made)`, async () => {
+        const t = setup({ maxRetries: 1 });
+        const put = write(t);
+        reply(t);
+        await assert.rejects(put(), (err: Error & { code?: string; maybeApplied?: boolean }) => {
+          assert.equal(err.code, code, err.message);
+          assert.equal(err.maybeApplied, undefined);
+          assert.doesNotMatch(err.message, /may have been applied/);
+          return true;
+        });
+      });
+    }
   });
 
   it("surfaces a failure to get a token as is", async () => {

@@ -14,7 +14,13 @@ import {
 import { DEFAULTS } from "../defaults";
 import { emit, type EventSink } from "../events";
 import { describeBody, oauthErrorHint, parseErrorBody } from "../http-errors";
-import { decideRetry, defaultRetryPolicyOptions, type RetryPolicyOptions } from "../retry-policy";
+import {
+  countFailure,
+  decideRetry,
+  defaultRetryPolicyOptions,
+  type RetryCounts,
+  type RetryPolicyOptions,
+} from "../retry-policy";
 import { parseKeyObject } from "../key-file";
 import { displayUrl } from "../url";
 import { CachedTokenSource, type MintedToken } from "./token-cache";
@@ -180,7 +186,9 @@ export class OAuthTokenSource extends CachedTokenSource {
   protected async mintToken(): Promise<MintedToken> {
     const url = new URL(this.tokenUrl);
     const operation = `get an OAuth access token from ${displayUrl(this.tokenUrl)}`;
-    for (let failed = 0; ;) {
+    const counts: RetryCounts = { failures: 0, throttled: 0 };
+    const attempts = () => counts.failures + counts.throttled;
+    for (;;) {
       const form = new URLSearchParams({
         grant_type: "client_credentials",
         client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
@@ -189,6 +197,7 @@ export class OAuthTokenSource extends CachedTokenSource {
       });
       let answer: { status: number; headers: Record<string, string | string[] | undefined>; text: string };
       try {
+        // The whole answer is read inside the attempt: a cut answer is a failed attempt, retried whole.
         const res = await this.options.dispatcher.request({
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
@@ -202,28 +211,25 @@ export class OAuthTokenSource extends CachedTokenSource {
         });
         answer = { status: res.statusCode, headers: res.headers, text: await res.body.text() };
       } catch (err) {
-        failed += 1;
-        const retry = decideRetry(err as { code?: unknown }, "POST", failed, this.policy);
+        const failed = err as { code?: unknown };
+        const retry = decideRetry(failed, "POST", counts, this.policy);
+        countFailure(counts, failed);
         if (retry) {
           await this.policy.sleep(retry.delayMs);
           continue;
         }
-        throw this.connectionError(err, operation, failed);
+        throw this.connectionError(err, operation, attempts());
       }
       if (answer.status >= 200 && answer.status < 300)
         return this.accept(answer.text, answer.headers, operation);
-      failed += 1;
-      const retry = decideRetry(
-        { statusCode: answer.status, headers: answer.headers },
-        "POST",
-        failed,
-        this.policy,
-      );
+      const failed = { statusCode: answer.status, headers: answer.headers };
+      const retry = decideRetry(failed, "POST", counts, this.policy);
+      countFailure(counts, failed);
       if (retry) {
         await this.policy.sleep(retry.delayMs);
         continue;
       }
-      throw this.refusal(answer.status, answer.text, answer.headers, operation, failed);
+      throw this.refusal(answer.status, answer.text, answer.headers, operation, attempts());
     }
   }
 
