@@ -83,6 +83,11 @@ export const DEFAULTS = {
   legacyTokenLifetimeSeconds: 3_000,
   /** A cached token is renewed this long before it expires. */
   renewBeforeExpirySeconds: 120,
+  /**
+   * RSA keys shorter than this are refused when read (legacy PEM and OAuth JWK): RS256 with a shorter
+   * key is refused by jose when signing, and by current guidance.
+   */
+  minRsaKeyBits: 2048,
   /** Lifetime of an OAuth client assertion. */
   oauthAssertionLifetimeSeconds: 300,
   /** Scopes requested by an OAuth client (which of the last two the sync call checks is unconfirmed). */

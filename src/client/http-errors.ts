@@ -11,6 +11,11 @@ import {
   UserNotFoundError,
 } from "../errors";
 
+/** A {@link SecurIdError}, from this copy of the module or another (closure serialization). */
+export function isSecurIdError(err: unknown): err is SecurIdError {
+  return err instanceof SecurIdError || (err as { name?: unknown } | null)?.name === "SecurIdError";
+}
+
 /** What an error answer's body says, whichever of the known shapes it has. */
 export interface ApiErrorBody {
   /** CAS `description`, problem `detail` (+ validation `errors`), OAuth `error_description`, Spring `message`, or a `title`/`error`. */

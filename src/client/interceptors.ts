@@ -1,6 +1,9 @@
 import type { Dispatcher } from "undici";
+import { InvalidKeyError } from "../errors";
+import { isSecurIdError } from "./http-errors";
 import type { AttemptOutcome, Limiter, Permit } from "./limiter";
 import type { RequestAuth } from "./request-auth";
+import { cryptoReason } from "./redact";
 import { parseRetryAfterMs } from "./retry-policy";
 
 type Handler = Dispatcher.DispatchHandler;
@@ -145,6 +148,18 @@ function withHeaders(headers: Dispatcher.DispatchOptions["headers"], extra: Reco
   return { ...(headers as Record<string, string | string[] | undefined>), ...extra };
 }
 
+/**
+ * Why an attempt's credentials could not be produced: a {@link SecurIdError} (a token endpoint that
+ * failed, a key refused) as is; anything else comes from signing with the key, a key problem, never to
+ * be reported as a connection failure.
+ */
+function credentialsError(err: unknown): Error {
+  if (isSecurIdError(err)) return err;
+  return new InvalidKeyError(`The request cannot be signed with the configured key (${cryptoReason(err)}).`, {
+    hint: "Check the key (securid:apiKey, securid:apiKeyFile or securid:oauthPrivateKey); generate a new one in the Cloud Administration Console if needed.",
+  });
+}
+
 /** Adds the credentials of {@link RequestAuth} to each attempt (a token is fetched per attempt). */
 export function authInterceptor(auth: RequestAuth): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
@@ -159,7 +174,7 @@ export function authInterceptor(auth: RequestAuth): Dispatcher.DispatcherCompose
           failBeforeDispatch(handler, err);
         }
       },
-      (err: unknown) => failBeforeDispatch(handler, err),
+      (err: unknown) => failBeforeDispatch(handler, credentialsError(err)),
     );
     return true;
   };

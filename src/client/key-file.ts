@@ -1,6 +1,8 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { z } from "zod";
 import { InvalidKeyError } from "../errors";
+import { DEFAULTS } from "./defaults";
+import { shortValue } from "./redact";
 import { apiUrlProblem, normaliseAdminRestApiUrl } from "./url";
 
 /** A legacy Administration API key, ready to sign tokens. */
@@ -41,7 +43,9 @@ export function normalisePrivateKeyPem(raw: string): { pem: string } | { problem
   if (label === "ENCRYPTED PRIVATE KEY")
     return { problem: "is an encrypted private key (expected an unencrypted one)" };
   if (label !== "RSA PRIVATE KEY" && label !== "PRIVATE KEY") {
-    return { problem: `is a PEM "${label}" block (expected "RSA PRIVATE KEY" or "PRIVATE KEY")` };
+    return {
+      problem: `is a PEM "${shortValue(label)}" block (expected "RSA PRIVATE KEY" or "PRIVATE KEY")`,
+    };
   }
   const body = match[2].replace(/\s+/g, "");
   if (!BASE64.test(body)) return { problem: "has a PEM body that is not base64" };
@@ -66,6 +70,15 @@ export function readRsaPrivateKey(raw: string, what: string): KeyObject {
   if (key.asymmetricKeyType !== "rsa") {
     throw new InvalidKeyError(
       `${what} is a key of type ${key.asymmetricKeyType ?? "unknown"}; the Administration API key must be RSA.`,
+    );
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (bits === undefined || bits < DEFAULTS.minRsaKeyBits) {
+    throw new InvalidKeyError(
+      `${what} is a ${bits ?? "unknown"}-bit RSA key; RS256 tokens need at least ${DEFAULTS.minRsaKeyBits} bits.`,
+      {
+        hint: "Generate a new key in the Cloud Administration Console (Platform > API Key Management) and use its key file.",
+      },
     );
   }
   return key;

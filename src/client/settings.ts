@@ -5,6 +5,7 @@ import { DEFAULTS, KNOB_RANGES } from "./defaults";
 import { parseOAuthJwk, type OAuthKey } from "./auth/oauth";
 import { parseLegacyKeyFile, type LegacyKey } from "./key-file";
 import { nexusPrincipal, type NexusAuth } from "./nexus";
+import { shortPath, shortValue } from "./redact";
 import { proxySettingsFromEnv, type ProxySettings } from "./transport";
 import { apiUrlProblem, displayUrl, normaliseAdminRestApiUrl, normaliseBaseUrl } from "./url";
 
@@ -208,25 +209,64 @@ function parseKnob(name: (typeof KNOBS)[number], found: Found): number {
       name === "maxRequestsPerSecond"
         ? `a number greater than 0 (requests per second), at most ${range.max}`
         : `${range.integer ? "an integer" : "a number"} from ${range.min} to ${range.max}`;
-    throw new InvalidConfigError(`${found.from} is "${text}": expected ${expected}.`);
+    throw new InvalidConfigError(`${found.from} is "${shortValue(text)}": expected ${expected}.`);
   }
   return value;
 }
 
 function url(found: Found): string {
   const problem = apiUrlProblem(found.value);
-  if (problem) throw new InvalidConfigError(`${found.from} (${displayUrl(found.value)}) ${problem}.`);
+  if (problem)
+    throw new InvalidConfigError(`${found.from} (${shortPath(displayUrl(found.value))}) ${problem}.`);
   return found.value.trim();
 }
 
-async function readSecretFile(found: Found, what: string): Promise<{ text: string; path: string }> {
+/**
+ * Longer than any key file's path in practice (Windows paths stop at 260 characters; Linux's 4096 is
+ * never approached by a key file's path), shorter than the smallest key that can be pasted by mistake:
+ * a 2048-bit RSA key's base64 is about 1,600 characters.
+ */
+const MAX_KEY_PATH_CHARS = 1024;
+
+/**
+ * Why the value of a `*File` setting is key content rather than a path, or `undefined`: the easy CI
+ * mistake is `SECURID_API_KEY_FILE: ${{ secrets.KEY }}`, which puts the key where its path belongs.
+ */
+function contentInsteadOfPath(value: string): string | undefined {
+  if (value.includes("-----BEGIN")) return "a PEM block";
+  if (value.includes("{")) return "a JSON object";
+  if (/[\r\n]/.test(value.trim())) return "several lines";
+  if (value.length > MAX_KEY_PATH_CHARS) return `${value.length} characters, longer than any file path`;
+  return undefined;
+}
+
+/**
+ * Reads the file a `*File` setting names. Its value is refused unread when it holds the key itself
+ * (named, never shown), with the setting that takes content (`inline`) as the fix.
+ */
+async function readSecretFile(
+  found: Found,
+  what: string,
+  inline: Setting,
+): Promise<{ text: string; path: string }> {
+  const content = contentInsteadOfPath(found.value);
+  if (content !== undefined) {
+    const fromConfig = found.from.includes(":");
+    const fix = fromConfig
+      ? `Put the key's content in ${inline.key} instead (\`pulumi config set --secret ${inline.key} "$(cat <file>)"\`) and remove ${found.from}, or set ${found.from} to the file's path.`
+      : `Put the key's content in ${inline.env} instead (in a CI job: \`${inline.env}: \${{ secrets.<name> }}\`) and remove ${found.from}, or set ${found.from} to the file's path.`;
+    throw new InvalidConfigError(
+      `${found.from} must be the path of ${what}, but it holds what looks like the key itself (${content}); its value is not shown.`,
+      { hint: fix },
+    );
+  }
   const path = found.value.trim().replace(/^~(?=$|[\\/])/, homedir());
   try {
     return { text: await readFile(path, "utf8"), path };
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     throw new InvalidConfigError(
-      `Cannot read ${what} ${path} (${found.from}): ${typeof code === "string" ? code : "read error"}.`,
+      `Cannot read ${what} ${shortPath(path)} (${found.from}): ${typeof code === "string" ? code : "read error"}.`,
       {
         hint: `Check the path (relative paths start from the Pulumi program's directory) and that this user may read the file.`,
       },
@@ -275,7 +315,7 @@ export async function resolveCasSettings(lookup: ConfigLookup, env: NodeJS.Proce
     const configured = normaliseAdminRestApiUrl(url(adminRestApiUrl));
     if (configured !== baseUrl) {
       throw new InvalidConfigError(
-        `${adminRestApiUrl.from} (${configured}) differs from the API key's adminRestApiUrl (${baseUrl}).`,
+        `${adminRestApiUrl.from} (${shortPath(configured)}) differs from the API key's adminRestApiUrl (${shortPath(baseUrl)}).`,
         { hint: `Remove ${adminRestApiUrl.from}: a legacy key names its tenant.` },
       );
     }
@@ -292,10 +332,10 @@ async function legacyAuth(c: Record<keyof typeof CAS, Found | undefined>): Promi
     throw new InvalidConfigError(`Both ${c.apiKeyFile.from} and ${c.apiKey.from} are set; set only one.`);
   }
   if (c.apiKeyFile) {
-    const file = await readSecretFile(c.apiKeyFile, "the API key file");
+    const file = await readSecretFile(c.apiKeyFile, "the API key file", CAS.apiKey);
     return {
       kind: "legacy",
-      key: parseLegacyKeyFile(file.text, `the API key file ${file.path} (${c.apiKeyFile.from})`),
+      key: parseLegacyKeyFile(file.text, `the API key file ${shortPath(file.path)} (${c.apiKeyFile.from})`),
     };
   }
   const inline = c.apiKey as Found;
@@ -327,8 +367,15 @@ async function oauthAuth(
   }
   let key: OAuthKey;
   if (c.oauthPrivateKeyFile) {
-    const file = await readSecretFile(c.oauthPrivateKeyFile, "the OAuth private key file");
-    key = parseOAuthJwk(file.text, `the OAuth private key file ${file.path} (${c.oauthPrivateKeyFile.from})`);
+    const file = await readSecretFile(
+      c.oauthPrivateKeyFile,
+      "the OAuth private key file",
+      CAS.oauthPrivateKey,
+    );
+    key = parseOAuthJwk(
+      file.text,
+      `the OAuth private key file ${shortPath(file.path)} (${c.oauthPrivateKeyFile.from})`,
+    );
   } else {
     const inline = c.oauthPrivateKey as Found;
     key = parseOAuthJwk(inline.value, `the OAuth private key in ${inline.from}`);
@@ -393,7 +440,7 @@ export async function resolveNexusSettings(
     const header = headerFound?.value.trim() ?? DEFAULTS.nexusApplicationTokenHeader;
     if (!HEADER_NAME.test(header) || header.toLowerCase() === "authorization") {
       throw new InvalidConfigError(
-        `${headerFound?.from ?? NEXUS_APPLICATION_TOKEN_HEADER.key} is "${header}": expected an HTTP header name other than Authorization.`,
+        `${headerFound?.from ?? NEXUS_APPLICATION_TOKEN_HEADER.key} is "${shortValue(header)}": expected an HTTP header name other than Authorization.`,
       );
     }
     auth = {

@@ -8,6 +8,7 @@ import {
   authFailedError,
   describeBody,
   errorForStatus,
+  isSecurIdError,
   parseErrorBody,
   type FailedCall,
 } from "./http-errors";
@@ -181,11 +182,6 @@ const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"
 
 /** `application/json`, `application/problem+json`, with parameters. */
 const JSON_TYPE = /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i;
-
-/** A {@link SecurIdError}, from this copy of the module or another (closure serialization). */
-function isSecurIdError(err: unknown): err is SecurIdError {
-  return err instanceof SecurIdError || (err as { name?: unknown } | null)?.name === "SecurIdError";
-}
 
 function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;

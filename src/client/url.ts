@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { shortValue } from "./redact";
 
 /** True for `localhost`, 127.0.0.0/8 and ::1: the only hosts reached over plain http. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -21,9 +22,11 @@ export function apiUrlProblem(raw: string): string | undefined {
   } catch {
     return "is not an absolute URL";
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return `uses ${url.protocol} (expected https:)`;
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return `uses ${shortValue(url.protocol)} (expected https:)`;
+  }
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    return `uses http:// to ${url.hostname}: only https:// is allowed, except to localhost, 127.0.0.0/8 and ::1`;
+    return `uses http:// to ${shortValue(url.hostname)}: only https:// is allowed, except to localhost, 127.0.0.0/8 and ::1`;
   }
   if (url.username || url.password) return "contains a user name or password";
   if (url.search || url.hash) return "contains a query or a fragment";

@@ -1,7 +1,9 @@
 import type { KeyObject } from "node:crypto";
 import { SignJWT } from "jose";
+import { InvalidKeyError } from "../../errors";
 import { DEFAULTS } from "../defaults";
 import { emit, type EventSink } from "../events";
+import { cryptoReason } from "../redact";
 import { CachedTokenSource, type MintedToken } from "./token-cache";
 
 export interface LegacyTokenSourceOptions {
@@ -48,13 +50,24 @@ export class LegacyTokenSource extends CachedTokenSource {
     while (this.usedIats.has(iat)) iat -= 1;
     this.usedIats.add(iat);
     const exp = iat + lifetime;
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: "RS256", typ: "JWT" })
-      .setSubject(key.accessID)
-      .setAudience(key.adminRestApiUrl)
-      .setIssuedAt(iat)
-      .setExpirationTime(exp)
-      .sign(key.privateKey);
+    let token: string;
+    try {
+      token = await new SignJWT({})
+        .setProtectedHeader({ alg: "RS256", typ: "JWT" })
+        .setSubject(key.accessID)
+        .setAudience(key.adminRestApiUrl)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(key.privateKey);
+    } catch (err) {
+      // A key that cannot sign is a key problem, never a connection problem.
+      throw new InvalidKeyError(
+        `The Administration API key ${key.accessID} cannot sign a token (${cryptoReason(err)}).`,
+        {
+          hint: "Generate a new key in the Cloud Administration Console (Platform > API Key Management) and use its key file.",
+        },
+      );
+    }
     emit(onEvent, { type: "token", kind: "legacy", mintedCount: this.mintedCount + 1 });
     return { token, renewAtMs: (exp - renewBefore) * 1000 };
   }

@@ -22,6 +22,7 @@ import {
   type RetryPolicyOptions,
 } from "../retry-policy";
 import { parseKeyObject } from "../key-file";
+import { cryptoReason, shortValue } from "../redact";
 import { displayUrl } from "../url";
 import { CachedTokenSource, type MintedToken } from "./token-cache";
 
@@ -63,7 +64,7 @@ export function parseOAuthJwk(input: string | object, source = "the OAuth privat
   }
   if (raw.kty !== "RSA" && raw.kty !== "EC") {
     throw new InvalidKeyError(
-      `${source} has kty ${typeof raw.kty === "string" ? raw.kty : "(missing)"}; expected RSA or EC.`,
+      `${source} has kty ${typeof raw.kty === "string" ? shortValue(raw.kty) : "(missing)"}; expected RSA or EC.`,
     );
   }
   const parsed = jwkSchema.safeParse(raw);
@@ -77,8 +78,28 @@ export function parseOAuthJwk(input: string | object, source = "the OAuth privat
     );
   }
   const key = parsed.data;
+  if (key.kty === "RSA") {
+    const bits = modulusBits(key.n);
+    if (bits < DEFAULTS.minRsaKeyBits) {
+      throw new InvalidKeyError(
+        `${source} is a ${bits}-bit RSA key; RS256 client assertions need at least ${DEFAULTS.minRsaKeyBits} bits.`,
+        {
+          hint: "Generate a new key for the API client in the Cloud Administration Console and use its JWK.",
+        },
+      );
+    }
+  }
   const alg = key.kty === "RSA" ? "RS256" : EC_ALGS[key.crv];
   return { jwk: raw as JWK, kid: key.kid, alg };
+}
+
+/** The size in bits of an RSA modulus given as base64url (a JWK's `n`). */
+function modulusBits(n: string): number {
+  const bytes = Buffer.from(n, "base64url");
+  let i = 0;
+  while (i < bytes.length && bytes[i] === 0) i += 1;
+  if (i === bytes.length) return 0;
+  return (bytes.length - i - 1) * 8 + bytes[i]!.toString(2).length;
 }
 
 /** Why the API may refuse an OAuth access token, for `AuthFailedError`. */
@@ -127,6 +148,9 @@ function isOAuthKey(value: object): value is OAuthKey {
   return "jwk" in value && "alg" in value && "kid" in value;
 }
 
+const OAUTH_KEY_HINT =
+  "Generate a new key for the API client in the Cloud Administration Console and set it in securid:oauthPrivateKey.";
+
 const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -164,23 +188,33 @@ export class OAuthTokenSource extends CachedTokenSource {
 
   /** A fresh client assertion (unique `jti`): one per token request attempt. */
   async clientAssertion(): Promise<string> {
+    const kid = shortValue(this.key.kid);
     this.signingKey ??= importJWK(this.key.jwk, this.key.alg).catch((err: unknown) => {
       this.signingKey = undefined;
-      const code = (err as { code?: unknown }).code;
       throw new InvalidKeyError(
-        `The OAuth private key (kid ${this.key.kid}) cannot be imported${typeof code === "string" ? ` (${code})` : ""}.`,
+        `The OAuth private key (kid ${kid}) cannot be imported (${cryptoReason(err)}).`,
+        { hint: OAUTH_KEY_HINT },
       );
     });
+    const signingKey = await this.signingKey;
     const iat = Math.floor(this.now() / 1000);
-    return new SignJWT({})
-      .setProtectedHeader({ alg: this.key.alg, kid: this.key.kid, typ: "JWT" })
-      .setIssuer(this.options.clientId)
-      .setSubject(this.options.clientId)
-      .setAudience(this.tokenUrl)
-      .setJti(randomUUID())
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + DEFAULTS.oauthAssertionLifetimeSeconds)
-      .sign(await this.signingKey);
+    try {
+      return await new SignJWT({})
+        .setProtectedHeader({ alg: this.key.alg, kid: this.key.kid, typ: "JWT" })
+        .setIssuer(this.options.clientId)
+        .setSubject(this.options.clientId)
+        .setAudience(this.tokenUrl)
+        .setJti(randomUUID())
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + DEFAULTS.oauthAssertionLifetimeSeconds)
+        .sign(signingKey);
+    } catch (err) {
+      // A key the library cannot sign with is a key problem, never a connection problem.
+      throw new InvalidKeyError(
+        `The OAuth private key (kid ${kid}) cannot sign the client assertion (${cryptoReason(err)}).`,
+        { hint: OAUTH_KEY_HINT },
+      );
+    }
   }
 
   protected async mintToken(): Promise<MintedToken> {
