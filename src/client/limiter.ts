@@ -256,11 +256,20 @@ export class Limiter {
     const current = this.currentRate();
     const measured = this.accepted.rate(t);
     const from = Math.min(current ?? Number.POSITIVE_INFINITY, measured);
-    const base = Math.max(this.minRate, from * this.decreaseFactor);
-    // Unlimited before this 429: grow back to the rate we were sending at, then drop the limit.
-    const ceiling =
-      this.throttle?.ceiling ?? this.cap ?? Math.max(this.started.rate(t), current ?? 0, measured);
-    this.throttle = { base, since: t, ceiling: Math.max(ceiling, base), uncapped: this.cap === undefined };
+    const cap = this.cap ?? Number.POSITIVE_INFINITY;
+    // The minimum rate never lifts the rate above the cap.
+    const base = Math.min(cap, Math.max(Math.min(this.minRate, cap), from * this.decreaseFactor));
+    let ceiling: number;
+    if (this.cap !== undefined) {
+      ceiling = this.cap;
+    } else {
+      // Unlimited before this 429: grow back to the rate we were sending at, then drop the limit. That
+      // rate is above the base (the base is a fraction of it); when the minimum rate lifted the base to
+      // it or above, a ceiling at the base would end the throttle the moment it begins: no pacing at all.
+      const before = this.throttle?.ceiling ?? Math.max(this.started.rate(t), current ?? 0, measured);
+      ceiling = Math.max(before, base / this.decreaseFactor);
+    }
+    this.throttle = { base, since: t, ceiling, uncapped: this.cap === undefined };
     emit(this.onEvent, { type: "throttle", requestsPerSecond: base, throttleEvents: this.throttleEvents });
   }
 

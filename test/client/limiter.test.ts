@@ -229,4 +229,52 @@ describe("client/limiter", () => {
     );
     assert.deepEqual(starts, [2000, 4000, 6000]);
   });
+  it("keeps pacing after a 429 when it was sending at the minimum rate, and after a second one (no cap)", async () => {
+    const clock = new FakeClock();
+    const events: ClientEvent[] = [];
+    const limiter = new Limiter({
+      maxConcurrency: 1,
+      now: clock.now,
+      sleep: clock.sleep,
+      onEvent: (e) => events.push(e),
+    });
+    // a slow API: one request every 2 s, 0.5 req/s sent and accepted, then 429s
+    for (let i = 0; i < 5; i++) {
+      const permit = await limiter.acquire();
+      clock.advance(2000);
+      permit.release("accepted");
+    }
+    let lastStart = clock.t;
+    for (let n = 1; n <= 2; n++) {
+      const permit = await limiter.acquire();
+      const gap = clock.t - lastStart;
+      lastStart = clock.t;
+      clock.advance(100);
+      permit.release("throttled");
+      assert.deepEqual(events.at(-1), { type: "throttle", requestsPerSecond: 0.5, throttleEvents: n });
+      // the rate announced is the rate applied, not "no limit"
+      assert.equal(limiter.stats().currentRate, 0.5, `after 429 #${n}`);
+      if (n === 2) assert.ok(gap >= 2000, `started ${gap} ms after the one before`);
+    }
+    // the next start waits for the lowered rate: 1000 / 0.5 ms after the last one
+    await limiter.run(async () => assert.ok(clock.t - lastStart >= 2000, `${clock.t - lastStart} ms`));
+  });
+
+  it("never exceeds the cap after a 429, even a cap below the minimum rate", async () => {
+    const clock = new FakeClock();
+    const limiter = new Limiter({
+      maxRequestsPerSecond: 0.25,
+      increasePerSecond: 0,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+    (await limiter.acquire()).release("throttled");
+    assert.equal(limiter.stats().currentRate, 0.25);
+    const t0 = clock.t;
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 2 }, () => limiter.run(async () => void starts.push(clock.t - t0))),
+    );
+    assert.deepEqual(starts, [4000, 8000]);
+  });
 });
