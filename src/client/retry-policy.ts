@@ -16,6 +16,18 @@ export function backoffDelayMs(retry: number, o: BackoffOptions): number {
   return Math.round(o.minRetryDelayMs + o.random() * Math.max(0, ceiling - o.minRetryDelayMs));
 }
 
+/**
+ * The delay before a request's 429 number `retry` (1-based) is retried: uniform in the upper half of
+ * the same ceiling, [max(min, ceiling / 2), ceiling] ("equal jitter"). Full jitter can draw the minimum
+ * every time, and a request caught in a burst of 429s would then use up its retries within the burst;
+ * with equal jitter its waits grow for sure, so it outlasts the burst.
+ */
+export function throttledBackoffDelayMs(retry: number, o: BackoffOptions): number {
+  const ceiling = Math.min(o.maxRetryDelayMs, o.minRetryDelayMs * o.backoffFactor ** retry);
+  const floor = Math.min(ceiling, Math.max(o.minRetryDelayMs, ceiling / 2));
+  return Math.round(floor + o.random() * Math.max(0, ceiling - floor));
+}
+
 /** A `Retry-After` value (delay-seconds or HTTP-date) in ms from `nowMs`, or `undefined` when absent or unreadable. */
 export function parseRetryAfterMs(value: string | string[] | undefined, nowMs: number): number | undefined {
   const raw = Array.isArray(value) ? value[0] : value;
@@ -40,8 +52,8 @@ export interface RetryPolicyOptions extends BackoffOptions {
    * A limiter paces every attempt, lowers its rate on a 429 and holds every start for a `Retry-After`:
    * a request's first 429 (and any 429 whose `Retry-After` is at least the backoff) is retried without
    * a delay of its own, it queues for the limiter like a new request; a request throttled again backs
-   * off like for a 5xx, so a long storm of 429s does not use up its retries within seconds. Default
-   * `false`: every 429 waits its `Retry-After` or a backoff, whichever is longer.
+   * off ({@link throttledBackoffDelayMs}), so a storm of 429s does not use up its retries within
+   * seconds. Default `false`: every 429 waits its `Retry-After` or a backoff, whichever is longer.
    */
   throttledRetriesPaced?: boolean;
   sleep: (ms: number) => Promise<void>;
@@ -119,7 +131,7 @@ export function decideRetry(
   // This failure's rank in its budget (1 for the first).
   const rank = (throttled ? before.throttled : before.failures) + 1;
   if (rank > limit) return undefined;
-  const backoffMs = backoffDelayMs(rank, o);
+  const backoffMs = throttled ? throttledBackoffDelayMs(rank, o) : backoffDelayMs(rank, o);
   const retryAfterMs = parseRetryAfterMs(err.headers?.["retry-after"], o.now());
   if (throttled && o.throttledRetriesPaced) {
     // The limiter spaces the retry like any other start, and holds every start for a Retry-After; a

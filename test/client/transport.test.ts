@@ -311,11 +311,11 @@ describe("client/transport", () => {
       [
         [0, false],
         [0, true],
-        [1125, false], // third failed attempt: 250 + 0.5 × (250 × 2³ − 250)
+        [1500, false], // third 429: in the upper half of 250 × 2³, 1000 + 0.5 × 1000
       ],
     );
     // the limiter held every start for the Retry-After
-    assert.ok(clock.t - t0 >= 2000 + 1125, `${clock.t - t0} ms`);
+    assert.ok(clock.t - t0 >= 2000 + 1500, `${clock.t - t0} ms`);
     assert.equal(limiter.stats().throttleEvents, 3);
   });
 
@@ -341,6 +341,15 @@ describe("client/transport", () => {
     );
   });
 
+  it("a repeated 429 waits in the upper half of its backoff ceiling, so a burst of 429s cannot use up the retries", async () => {
+    const { lookup, intercept, clock } = setup({ random: () => 0 });
+    intercept().reply(429, "").times(6);
+    intercept().reply(200, { id: "u1" });
+    await lookup();
+    // ceilings 500, 1000, 2000, 4000, 8000, 16000; never below half (a 5xx with random 0 waits 250 each time)
+    assert.deepEqual(clock.sleeps, [250, 500, 1000, 2000, 4000, 8000]);
+  });
+
   it("never retries sooner than the backoff, whatever Retry-After says (0, or a few ms)", async () => {
     const { lookup, intercept, clock, events } = setup();
     intercept().reply(429, "", { headers: { "retry-after": "0" } });
@@ -348,8 +357,8 @@ describe("client/transport", () => {
     intercept().reply(429, "", { headers: { "retry-after": "0" } });
     intercept().reply(200, { id: "u1" });
     await lookup();
-    // the backoffs of 250 ms, jitter 0.5: 429 #1 375, 503 #1 375, 429 #2 625
-    assert.deepEqual(clock.sleeps, [375, 375, 625]);
+    // backoffs from 250 ms, jitter 0.5: 429 #1 375, 503 #1 375, 429 #2 500 + 0.5 × 500
+    assert.deepEqual(clock.sleeps, [375, 375, 750]);
     assert.ok(events.every((e) => e.type !== "retry" || !e.retryAfter));
   });
 
@@ -364,7 +373,7 @@ describe("client/transport", () => {
     await lookup();
     assert.deepEqual(
       events.filter((e) => e.type === "retry").map((e) => e.type === "retry" && e.delayMs),
-      [0, 625, 1125],
+      [0, 750, 1500],
     );
   });
 
