@@ -16,6 +16,7 @@ import {
   type ProxySettings,
   type Transport,
 } from "./transport";
+import { requireApiUrl } from "./url";
 
 /** What tests and benchmarks may replace. */
 export interface ClientOverrides {
@@ -106,6 +107,9 @@ function transportFor(
 
 /** A new CAS client (not shared; see {@link getCasClient}). */
 export function createCasClient(settings: CasSettings, overrides: ClientOverrides = {}): CasClient {
+  // Settings built by a program rather than by resolveCasSettings follow the same https rule.
+  requireApiUrl(settings.baseUrl, "CasSettings.baseUrl");
+  if (settings.auth.kind === "oauth") requireApiUrl(settings.auth.issuerUrl, "CasSettings.auth.issuerUrl");
   const p = plumbing(settings.knobs, settings.proxy, overrides);
   const clock = {
     ...(overrides.now !== undefined && { now: overrides.now }),
@@ -152,6 +156,7 @@ export function createCasClient(settings: CasSettings, overrides: ClientOverride
 
 /** A new Nexus client (not shared; see {@link getNexusClient}). */
 export function createNexusClient(settings: NexusSettings, overrides: ClientOverrides = {}): NexusClient {
+  requireApiUrl(settings.baseUrl, "NexusSettings.baseUrl");
   const p = plumbing(settings.knobs, settings.proxy, overrides);
   const transport = transportFor(settings, p, nexusRequestAuth(settings.auth), "Nexus", "nexus", overrides);
   return {

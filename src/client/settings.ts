@@ -7,7 +7,7 @@ import { parseLegacyKeyFile, type LegacyKey } from "./key-file";
 import { nexusPrincipal, type NexusAuth } from "./nexus";
 import { shortPath, shortValue } from "./redact";
 import { proxySettingsFromEnv, type ProxySettings } from "./transport";
-import { apiUrlProblem, displayUrl, normaliseAdminRestApiUrl, normaliseBaseUrl } from "./url";
+import { normaliseAdminRestApiUrl, normaliseBaseUrl, requireApiUrl } from "./url";
 
 /** Reads a namespaced stack config key (`securid:apiKeyFile`); `undefined` when unset. */
 export type ConfigLookup = (key: string) => string | undefined;
@@ -50,8 +50,8 @@ export interface ClientKnobs {
   /**
    * `securid:minRetryDelayMs` / `SECURID_MIN_RETRY_DELAY_MS`: the shortest wait before retrying a 5xx, a
    * dropped connection or a repeated 429 (0 to 60,000 ms, default 250), like Okta's `min_wait_seconds`.
-   * The wait is drawn uniformly between it and a ceiling that doubles per retry (full jitter); 0 retries
-   * at once.
+   * The wait is drawn uniformly between it and a ceiling that doubles per retry (full jitter; for a
+   * repeated 429, in the upper half of that range); 0 retries at once.
    */
   minRetryDelayMs?: number;
   /**
@@ -215,9 +215,7 @@ function parseKnob(name: (typeof KNOBS)[number], found: Found): number {
 }
 
 function url(found: Found): string {
-  const problem = apiUrlProblem(found.value);
-  if (problem)
-    throw new InvalidConfigError(`${found.from} (${shortPath(displayUrl(found.value))}) ${problem}.`);
+  requireApiUrl(found.value, found.from);
   return found.value.trim();
 }
 

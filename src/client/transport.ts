@@ -15,6 +15,7 @@ import {
 import { authInterceptor, limiterInterceptor } from "./interceptors";
 import type { Limiter } from "./limiter";
 import type { RequestAuth } from "./request-auth";
+import { requireApiUrl } from "./url";
 import {
   defaultRetryPolicyOptions,
   retryAfterFailure,
@@ -208,6 +209,7 @@ function describeIssues(error: z.ZodError): string {
  * `AuthFailedError`.
  */
 export function createTransport(options: TransportOptions): Transport {
+  requireApiUrl(options.baseUrl, "TransportOptions.baseUrl");
   const ownsDispatcher = options.dispatcher === undefined;
   const base =
     options.dispatcher ??

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
-import { shortValue } from "./redact";
+import { InvalidConfigError } from "../errors";
+import { shortPath, shortValue } from "./redact";
 
 /** True for `localhost`, 127.0.0.0/8 and ::1: the only hosts reached over plain http. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -31,6 +32,16 @@ export function apiUrlProblem(raw: string): string | undefined {
   if (url.username || url.password) return "contains a user name or password";
   if (url.search || url.hash) return "contains a query or a fragment";
   return undefined;
+}
+
+/**
+ * Refuses an API URL {@link apiUrlProblem} objects to, with `ERR_INVALID_CONFIG` naming `what` (a
+ * setting such as `securid:adminRestApiUrl`, or a library option such as `CasSettings.baseUrl`): one
+ * rule and one message for the settings and for programs that build a client themselves.
+ */
+export function requireApiUrl(raw: string, what: string): void {
+  const problem = apiUrlProblem(raw);
+  if (problem) throw new InvalidConfigError(`${what} (${shortPath(displayUrl(raw))}) ${problem}.`);
 }
 
 /** `raw` without credentials, query or fragment, for messages. */

@@ -4,9 +4,17 @@ import { connect, type AddressInfo } from "node:net";
 import { generateKeyPairSync } from "node:crypto";
 import { decodeJwt } from "jose";
 import { Agent, EnvHttpProxyAgent } from "undici";
-import { getCasClient, getNexusClient, resetClients, createCasClient } from "../../src/client/registry";
+import { OAuthTokenSource } from "../../src/client/auth/oauth";
+import {
+  getCasClient,
+  getNexusClient,
+  resetClients,
+  createCasClient,
+  createNexusClient,
+} from "../../src/client/registry";
+import { staticAuth } from "../../src/client/request-auth";
 import { resolveCasSettings, resolveNexusSettings, type CasSettings } from "../../src/client/settings";
-import { createBaseDispatcher, proxySettingsFromEnv } from "../../src/client/transport";
+import { createBaseDispatcher, createTransport, proxySettingsFromEnv } from "../../src/client/transport";
 import { BASE, FakeClock, mockAgent, pkcs1Pem, USER } from "./helpers";
 
 function keyFile(adminRestApiUrl: string) {
@@ -241,5 +249,105 @@ describe("client/registry", () => {
     const first = getCasClient(settings, { dispatcher: mockAgent() });
     await first.close();
     assert.notEqual(getCasClient(settings, { dispatcher: mockAgent() }), first);
+  });
+  describe("plain http:// to a host other than loopback, in settings a program built itself", () => {
+    const RULE =
+      "uses http:// to tenant.example.com: only https:// is allowed, except to localhost, 127.0.0.0/8 and ::1.";
+
+    function refused(run: () => unknown, what: string) {
+      assert.throws(run, (err: Error & { code?: string }) => {
+        assert.equal(err.code, "ERR_INVALID_CONFIG", err.message);
+        assert.match(
+          err.message,
+          new RegExp(`^${what.replace(/\./g, "\\.")} \\(http://tenant\\.example\\.com/`),
+        );
+        assert.ok(err.message.endsWith(RULE), err.message);
+        return true;
+      });
+    }
+
+    it("createCasClient refuses it, with the rule and message of the settings", async () => {
+      const settings = await legacySettings();
+      refused(
+        () => createCasClient({ ...settings, baseUrl: "http://tenant.example.com/AdminInterface/restapi" }),
+        "CasSettings.baseUrl",
+      );
+      // the settings path says the same about the same URL
+      await assert.rejects(
+        resolveCasSettings(
+          (k) =>
+            k === "securid:apiKey" ? keyFile("http://tenant.example.com/AdminInterface/restapi/") : undefined,
+          {},
+        ),
+        (err: Error) => err.message.endsWith(`adminRestApiUrl ${RULE}`),
+      );
+      // loopback stays allowed (the emulator)
+      const local = createCasClient(
+        { ...settings, baseUrl: "http://127.0.0.1:9/AdminInterface/restapi" },
+        { dispatcher: mockAgent() },
+      );
+      await local.close();
+    });
+
+    it("createCasClient refuses an OAuth issuer over http://", async () => {
+      const oauth = await resolveCasSettings(
+        (k) =>
+          ({
+            "securid:oauthIssuerUrl": "https://tenant.example.com/oauth",
+            "securid:oauthClientId": "client-1",
+            "securid:oauthPrivateKey": JSON.stringify({
+              ...generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" }),
+              kid: "k1",
+            }),
+            "securid:adminRestApiUrl": "https://tenant.example.com/AdminInterface/restapi/",
+          })[k],
+        {},
+      );
+      assert.equal(oauth.auth.kind, "oauth");
+      if (oauth.auth.kind !== "oauth") return;
+      refused(
+        () =>
+          createCasClient({
+            ...oauth,
+            auth: { ...oauth.auth, issuerUrl: "http://tenant.example.com/oauth" },
+          }),
+        "CasSettings.auth.issuerUrl",
+      );
+      refused(
+        () =>
+          new OAuthTokenSource({
+            issuerUrl: "http://tenant.example.com/oauth",
+            clientId: "client-1",
+            privateJwk: oauth.auth.kind === "oauth" ? oauth.auth.key : {},
+            dispatcher: mockAgent(),
+          }),
+        "OAuthTokenSourceOptions.issuerUrl",
+      );
+    });
+
+    it("createNexusClient and createTransport refuse it", async () => {
+      const nexus = await resolveNexusSettings(
+        (k) =>
+          ({ "nexus:baseUrl": "https://tenant.example.com", "nexus:username": "u", "nexus:password": "p" })[
+            k
+          ],
+        {},
+      );
+      refused(
+        () => createNexusClient({ ...nexus, baseUrl: "http://tenant.example.com" }),
+        "NexusSettings.baseUrl",
+      );
+      refused(
+        () =>
+          createTransport({
+            baseUrl: "http://tenant.example.com/api",
+            auth: staticAuth({}, ""),
+            service: "CAS",
+            configPrefix: "securid",
+            dispatcher: mockAgent(),
+          }),
+        "TransportOptions.baseUrl",
+      );
+    });
   });
 });

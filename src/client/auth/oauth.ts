@@ -23,7 +23,7 @@ import {
 } from "../retry-policy";
 import { parseKeyObject } from "../key-file";
 import { cryptoReason, shortValue } from "../redact";
-import { displayUrl } from "../url";
+import { displayUrl, requireApiUrl } from "../url";
 import { CachedTokenSource, type MintedToken } from "./token-cache";
 
 /** A private JWK usable for the client assertion, with its signing algorithm. */
@@ -168,6 +168,8 @@ export class OAuthTokenSource extends CachedTokenSource {
 
   constructor(private readonly options: OAuthTokenSourceOptions) {
     super(options.now ?? Date.now);
+    // The client assertion and the access token must not cross the network in clear.
+    requireApiUrl(options.issuerUrl, "OAuthTokenSourceOptions.issuerUrl");
     this.key =
       typeof options.privateJwk === "object" && isOAuthKey(options.privateJwk)
         ? options.privateJwk
