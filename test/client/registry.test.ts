@@ -303,14 +303,10 @@ describe("client/registry", () => {
           })[k],
         {},
       );
-      assert.equal(oauth.auth.kind, "oauth");
-      if (oauth.auth.kind !== "oauth") return;
+      const auth = oauth.auth;
+      assert.ok(auth.kind === "oauth");
       refused(
-        () =>
-          createCasClient({
-            ...oauth,
-            auth: { ...oauth.auth, issuerUrl: "http://tenant.example.com/oauth" },
-          }),
+        () => createCasClient({ ...oauth, auth: { ...auth, issuerUrl: "http://tenant.example.com/oauth" } }),
         "CasSettings.auth.issuerUrl",
       );
       refused(
@@ -318,7 +314,7 @@ describe("client/registry", () => {
           new OAuthTokenSource({
             issuerUrl: "http://tenant.example.com/oauth",
             clientId: "client-1",
-            privateJwk: oauth.auth.kind === "oauth" ? oauth.auth.key : {},
+            privateJwk: auth.key,
             dispatcher: mockAgent(),
           }),
         "OAuthTokenSourceOptions.issuerUrl",
