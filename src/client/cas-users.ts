@@ -10,11 +10,20 @@ const userStatusSchema = z
   .string()
   .min(1)
   .transform((s): CasUserStatus => s);
-const optionalText = z.string().nullish();
+
+/*
+ * Fields no call decides on are read leniently: a value of another type than documented reads as
+ * `null` instead of failing every call (a tenant answering `"highRiskUser": "false"` must not stop a
+ * status change). `id`, `emailAddress`, `userStatus` and `markDeleted` stay strict: the resources act
+ * on them.
+ */
+const lenientText = z.string().nullish().catch(null);
+const lenientFlag = z.boolean().nullish().catch(null);
 
 /**
  * A CAS user as the lookup, search and sync calls return it. Only `id`, `emailAddress` and `userStatus`
- * are required; unknown fields are dropped; an absent `markDeleted` reads as `false`.
+ * are required; unknown fields are dropped; an absent `markDeleted` reads as `false`; the other fields
+ * are lenient (see above).
  */
 export const casUserSchema = z.object({
   id: z.string().min(1),
@@ -24,27 +33,33 @@ export const casUserSchema = z.object({
     .boolean()
     .nullish()
     .transform((v) => v === true),
-  firstName: optionalText,
-  lastName: optionalText,
-  identitySource: optionalText,
-  creationDate: optionalText,
-  lastSyncTime: optionalText,
-  markDeletedAt: optionalText,
-  markDeletedBy: optionalText,
-  smsNumber: optionalText,
-  voiceNumber: optionalText,
-  highRiskUser: z.boolean().nullish(),
-  isTokenLocked: z.boolean().nullish(),
-  isSmsLocked: z.boolean().nullish(),
-  isVoiceLocked: z.boolean().nullish(),
-  emergencyAccessStatus: optionalText,
-  monthLastAuthenticated: optionalText,
+  firstName: lenientText,
+  lastName: lenientText,
+  identitySource: lenientText,
+  creationDate: lenientText,
+  lastSyncTime: lenientText,
+  markDeletedAt: lenientText,
+  markDeletedBy: lenientText,
+  smsNumber: lenientText,
+  voiceNumber: lenientText,
+  highRiskUser: lenientFlag,
+  isTokenLocked: lenientFlag,
+  isSmsLocked: lenientFlag,
+  isVoiceLocked: lenientFlag,
+  emergencyAccessStatus: lenientText,
+  monthLastAuthenticated: lenientText,
 });
 
 export type CasUser = z.infer<typeof casUserSchema>;
 
-/** Search answers a list; tolerate a single object too. */
-export const casUserListSchema = z.union([z.array(casUserSchema), casUserSchema.transform((u) => [u])]);
+/**
+ * Search answers a list; tolerate a single object too. (A preprocess rather than a union, so a
+ * mistyped field is named in the error, `0.userStatus`, instead of "invalid input".)
+ */
+export const casUserListSchema = z.preprocess(
+  (value) => (Array.isArray(value) ? value : [value]),
+  z.array(casUserSchema),
+);
 
 /** The answer of `PUT /v1/users/{id}/userStatus`: the status after the change. */
 export const userStatusAnswerSchema = z.object({ id: z.string().min(1), userStatus: userStatusSchema });

@@ -154,4 +154,98 @@ describe("client/cas-users", () => {
       code("ERR_USER_NOT_FOUND", /no CAS user has the id u1/),
     );
   });
+  describe("fields no call decides on are read leniently", () => {
+    const lookup = (answer: unknown) => {
+      const { users, pool } = setup();
+      pool.intercept({ path: `${P}/lookup`, method: "POST" }).reply(200, answer as object);
+      return users.lookupUser("user.one@mycompany.com");
+    };
+
+    it("a value of another type reads as null instead of failing the call", async () => {
+      const user = await lookup({
+        ...USER,
+        firstName: 42,
+        lastName: ["One"],
+        identitySource: { name: "AD" },
+        creationDate: 1535742630045,
+        lastSyncTime: true,
+        markDeletedAt: 0,
+        markDeletedBy: {},
+        smsNumber: 11235556799,
+        voiceNumber: false,
+        highRiskUser: "false",
+        isTokenLocked: "no",
+        isSmsLocked: 0,
+        isVoiceLocked: "N",
+        emergencyAccessStatus: 3,
+        monthLastAuthenticated: [],
+      });
+      assert.equal(user.id, USER.id);
+      assert.equal(user.emailAddress, USER.emailAddress);
+      assert.equal(user.userStatus, "Enabled");
+      assert.equal(user.markDeleted, false);
+      for (const field of [
+        "firstName",
+        "lastName",
+        "identitySource",
+        "creationDate",
+        "lastSyncTime",
+        "markDeletedAt",
+        "markDeletedBy",
+        "smsNumber",
+        "voiceNumber",
+        "highRiskUser",
+        "isTokenLocked",
+        "isSmsLocked",
+        "isVoiceLocked",
+        "emergencyAccessStatus",
+        "monthLastAuthenticated",
+      ] as const) {
+        assert.equal(user[field], null, field);
+      }
+      // well-typed values are kept
+      const plain = await lookup({ ...USER, isTokenLocked: true });
+      assert.equal(plain.firstName, "User");
+      assert.equal(plain.isTokenLocked, true);
+      assert.equal(plain.smsNumber, USER.smsNumber);
+    });
+
+    const strict: [string, unknown][] = [
+      ["id", 12345],
+      ["emailAddress", null],
+      ["userStatus", 42],
+      ["markDeleted", "no"],
+    ];
+    for (const [field, value] of strict) {
+      it(`a mistyped ${field} still fails with ERR_INVALID_RESPONSE naming it`, async () => {
+        await assert.rejects(
+          lookup({ ...USER, [field]: value }),
+          code(
+            "ERR_INVALID_RESPONSE",
+            new RegExp(
+              `^Cannot look up CAS user user.one@mycompany.com: CAS's answer is not what this provider expects: ${field}: `,
+            ),
+          ),
+        );
+      });
+    }
+
+    it("search names the mistyped field of the user in the list, and still takes a single object", async () => {
+      const { users, pool } = setup();
+      const search = pool.intercept({ path: `${P}/search?pageSize=25`, method: "POST" });
+      search.reply(200, [USER, { ...USER, id: "u2", userStatus: 42, highRiskUser: "x" }]);
+      await assert.rejects(
+        users.searchUsers("mycompany"),
+        code("ERR_INVALID_RESPONSE", /expects: 1\.userStatus: /),
+      );
+      pool
+        .intercept({ path: `${P}/search?pageSize=25`, method: "POST" })
+        .reply(200, { ...USER, highRiskUser: "x" });
+      const found = await users.searchUsers("mycompany");
+      assert.deepEqual(
+        found.map((u) => [u.id, u.highRiskUser]),
+        [[USER.id, null]],
+      );
+    });
+  });
 });
