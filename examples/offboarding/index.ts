@@ -1,14 +1,14 @@
 import * as securid from "pulumi-securid";
-import users from "./users.json";
 
-// One UserStatus per user in users.json: offboarding a leaver is a one-line pull request that
-// changes "Enabled" to "Disabled"; `pulumi up` in the pipeline applies it.
-const statuses = users.map(
-  (user) =>
-    new securid.UserStatus(user.email, {
-      email: user.email,
-      status: user.status as securid.DesiredStatus,
-    }),
-);
+// The status of every CAS user in roster.yaml. A leaver is offboarded by a pull request that turns
+// their "Enabled" into "Disabled": the pipeline's `pulumi preview` shows that one change, and
+// `pulumi up` after the merge applies it. More than maxChanges changes at once (the first `up`
+// included) wait for `securid:confirmChanges`; the break-glass account can never be disabled.
+const staff = new securid.Roster("staff", {
+  file: "roster.yaml",
+  maxChanges: 3,
+  neverDisable: ["break-glass@example.com"],
+});
 
-export const report = statuses.map((s) => ({ email: s.email, status: s.status, before: s.previousStatus }));
+export const summary = staff.summary;
+export const statuses = staff.statuses;
