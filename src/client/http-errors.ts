@@ -44,7 +44,7 @@ export interface FailedCall {
   configPrefix: string;
   /**
    * Set when the call was a write that may have been carried out all the same (a 5xx, or 429s after
-   * an attempt that got no answer): the sentence saying so, put first in the hint; the error then
+   * an attempt that got no answer): the sentence saying so, appended to the hint; the error then
    * carries `maybeApplied: true`.
    */
   maybeApplied?: string;
@@ -117,7 +117,7 @@ export function parseErrorBody(text: string, contentType?: string): ApiErrorBody
 }
 
 function details(call: FailedCall, hint?: string) {
-  const hints = [call.maybeApplied, hint].filter((h): h is string => h !== undefined && h !== "");
+  const hints = [hint, call.maybeApplied].filter((h): h is string => h !== undefined && h !== "");
   return {
     status: call.status,
     ...(call.body.apiMessage !== undefined && { apiMessage: call.body.apiMessage }),

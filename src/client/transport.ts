@@ -284,8 +284,8 @@ export function createTransport(options: TransportOptions): Transport {
         {
           ...common,
           hint: joinHints(
-            unknown?.sentence,
             `${options.service} may be overloaded; try again later or raise ${options.configPrefix}:requestTimeoutSeconds.`,
+            unknown?.sentence,
           ),
         },
       );
@@ -302,8 +302,8 @@ export function createTransport(options: TransportOptions): Transport {
     return new ConnectionError(`Cannot ${req.operation}: ${what}${after}.`, {
       ...common,
       hint: joinHints(
-        unknown?.sentence,
         `Check the network, DNS and firewall, and the ${options.configPrefix} base URL.${proxyHint}`,
+        unknown?.sentence,
       ),
     });
   }
@@ -404,8 +404,8 @@ export function createTransport(options: TransportOptions): Transport {
         {
           ...details,
           hint: joinHints(
-            unknown,
             `Check the ${options.configPrefix} base URL and any proxy between this machine and ${host}.`,
+            unknown,
           ),
         },
       );
@@ -416,7 +416,7 @@ export function createTransport(options: TransportOptions): Transport {
         `Cannot ${req.operation}: ${options.service}'s answer is not what this provider expects: ${describeIssues(result.error)}.`,
         {
           ...details,
-          hint: joinHints(unknown, "The API may have changed; please report it with this message."),
+          hint: joinHints("The API may have changed; please report it with this message.", unknown),
         },
       );
     }

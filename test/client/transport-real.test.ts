@@ -95,7 +95,7 @@ describe("client/transport over real sockets", () => {
       assert.equal(err.maybeApplied, true);
       assert.match(
         err.message,
-        /cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\) after 3 attempts\. The change may have been applied all the same\./,
+        /cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\) after 3 attempts\. Check the network.* The change may have been applied all the same\.$/,
       );
       return true;
     });

@@ -404,7 +404,7 @@ describe("client/transport", () => {
         assert.equal(err.maybeApplied, true);
         assert.match(
           err.message,
-          /^Cannot set CAS user a@b.c to Disabled: CAS answered 503 \(busy\) after 2 attempts\. The change may have been applied all the same: `pulumi refresh` shows the user's current status in CAS\. CAS is failing/,
+          /^Cannot set CAS user a@b.c to Disabled: CAS answered 503 \(busy\) after 2 attempts\. CAS is failing; try again later, and report it to its support if it persists\. The change may have been applied all the same: `pulumi refresh` shows the user's current status in CAS\.$/,
         );
         return true;
       });

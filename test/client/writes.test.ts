@@ -134,7 +134,7 @@ describe("client: a write whose answer is lost (against the emulator)", function
     assert.equal(err.maybeApplied, true);
     assert.match(
       err.message,
-      /^Cannot set CAS user ada@example\.com to Disabled: the connection to 127\.0\.0\.1:\d+ broke while CAS was answering 200 \(UND_ERR_SOCKET\) after 3 attempts\. The change may have been applied all the same: `pulumi refresh` shows the user's current status in CAS\./,
+      /^Cannot set CAS user ada@example\.com to Disabled: the connection to 127\.0\.0\.1:\d+ broke while CAS was answering 200 \(UND_ERR_SOCKET\) after 3 attempts\. Check the network, DNS and firewall, and the securid base URL\. The change may have been applied all the same: `pulumi refresh` shows the user's current status in CAS\.$/,
     );
     assert.doesNotMatch(err.message, /cannot reach/);
     assert.equal(api().length, MAX_RETRIES + 1);
@@ -158,7 +158,10 @@ describe("client: a write whose answer is lost (against the emulator)", function
     const err = await rejection(cas.users.setUserStatus("u-ada", "Disabled", { email: "ada@example.com" }));
     assert.equal(err.code, "ERR_SERVER");
     assert.equal(err.maybeApplied, true);
-    assert.match(err.message, /after 3 attempts\. The change may have been applied all the same/);
+    assert.match(
+      err.message,
+      /after 3 attempts\. .* The change may have been applied all the same: `pulumi refresh`/,
+    );
   });
 
   it("a synchronization cut off says it may have run; a Nexus sync says running it again is safe", async () => {
