@@ -196,7 +196,7 @@ export class PluginClient {
   readonly project: string;
   readonly stack: string;
   readonly port: number;
-  /** Resolves when the plugin process has exited. */
+  /** Resolves when the plugin process has exited and its output is read to the end. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   private readonly out: string[];
@@ -607,7 +607,8 @@ export async function startPlugin(opts: StartPluginOptions): Promise<PluginClien
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null)
       resolve({ code: child.exitCode, signal: child.signalCode });
-    child.once("exit", (code, signal) => resolve({ code, signal }));
+    // "close": the process has exited and its stdout and stderr are read to the end.
+    child.once("close", (code, signal) => resolve({ code, signal }));
   });
 
   const out: string[] = [];
