@@ -2,8 +2,8 @@ import * as securid from "pulumi-securid";
 
 // The HR system's nightly export decides who may sign in with SecurID: a job commits the new
 // hr-export.csv and runs `pulumi up`. Terminated workers and workers on leave are disabled, and
-// enabled again when they come back. An export that would change more than 5% of the roster (a
-// truncated file, a renamed status) stops before any write until securid:confirmChanges confirms it.
+// enabled again when they come back. An export that changes more than 5% of the roster (a
+// truncated file, a wrong filter) stops before any write until securid:confirmChanges confirms it.
 const workforce = new securid.Roster("workforce", {
   file: "hr-export.csv",
   columns: { email: "Work Email", status: "Worker Status" },
