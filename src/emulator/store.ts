@@ -83,6 +83,11 @@ export function syncFromDirectory(user: EmulatorUser, now: number): void {
   user.lastSyncTime = at;
 }
 
+/** Every address a lookup resolves to `user`, lower-cased: its email, then its aliases. */
+function addressesOf(user: EmulatorUser): string[] {
+  return [user.emailAddress, ...(user.aliases ?? [])].map((a) => a.toLowerCase());
+}
+
 export class UserStore {
   private readonly byId = new Map<string, EmulatorUser>();
   private readonly idByEmail = new Map<string, string>();
@@ -131,13 +136,13 @@ export class UserStore {
 
   remove(user: EmulatorUser): void {
     this.byId.delete(user.id);
-    if (this.idByEmail.get(user.emailAddress.toLowerCase()) === user.id) {
-      this.idByEmail.delete(user.emailAddress.toLowerCase());
+    for (const address of addressesOf(user)) {
+      if (this.idByEmail.get(address) === user.id) this.idByEmail.delete(address);
     }
   }
 
   private put(user: EmulatorUser): void {
     this.byId.set(user.id, user);
-    this.idByEmail.set(user.emailAddress.toLowerCase(), user.id);
+    for (const address of addressesOf(user)) this.idByEmail.set(address, user.id);
   }
 }

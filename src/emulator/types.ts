@@ -39,6 +39,11 @@ export interface EmulatorUser {
   disabledBySync: boolean;
   /** What the identity source says; applied by the Synchronize User call. */
   directoryStatus?: "Enabled" | "Disabled" | "Deleted";
+  /**
+   * Other addresses a lookup resolves to this user (a proxy address, a UPN that differs from the
+   * mail): two addresses, one CAS user. Never shown in answers.
+   */
+  aliases?: string[];
   highRiskUser?: boolean;
   isTokenLocked?: boolean;
   isSmsLocked?: boolean;
