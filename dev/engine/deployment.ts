@@ -69,8 +69,9 @@ const unavailable = (what: string) =>
 export class Deployment implements MonitorHandler {
   readonly steps: StepRecord[] = [];
   readonly diagnostics: Diagnostic[] = [];
-  /** The outputs the program registered on its `pulumi:pulumi:Stack`. */
+  /** The stack's outputs once {@link finalizeStackOutputs} ran (undefined if the program registered none). */
   stackOutputs?: PropertyMap;
+  private pendingStackOutputs?: PropertyMap;
   /** The program called SignalAndWaitForShutdown (it finished without error). */
   signalled = false;
 
@@ -129,8 +130,9 @@ export class Deployment implements MonitorHandler {
     if (this.exec.cancelled) throw unavailable("registering resource outputs");
     const record = this.news.get(urn);
     if (!record) throw new MonitorError(grpc.status.NOT_FOUND, `unknown resource ${urn}`);
-    record.outputs = outputs;
-    if (record.type === ROOT_STACK_TYPE && !record.parent) this.stackOutputs = outputs;
+    // The stack's outputs are kept for the end, when it is known whether the deployment succeeded.
+    if (record.type === ROOT_STACK_TYPE && !record.parent) this.pendingStackOutputs = outputs;
+    else record.outputs = outputs;
   }
 
   async signalAndWaitForShutdown(): Promise<void> {
@@ -171,6 +173,19 @@ export class Deployment implements MonitorHandler {
       await this.exec.drain();
       if (generator === this.generator) return;
     }
+  }
+
+  /**
+   * Records the outputs the program registered on its `pulumi:pulumi:Stack` (step_executor.go
+   * executeRegisterResourceOutputs, finalizing): as they are when the deployment succeeded; after an error, merged
+   * over the old ones, since an output missing then does not mean it was removed.
+   */
+  finalizeStackOutputs(errored: boolean): void {
+    const root = [...this.news.values()].find((r) => r.type === ROOT_STACK_TYPE && !r.parent);
+    if (!root || this.pendingStackOutputs === undefined) return;
+    const old = this.olds.get(root.urn)?.outputs ?? {};
+    root.outputs = errored ? { ...old, ...this.pendingStackOutputs } : this.pendingStackOutputs;
+    this.stackOutputs = root.outputs;
   }
 
   /** The state after the operation (meaningful for `up`; a preview changes nothing). */

@@ -396,9 +396,10 @@ export class ProgramStack {
         } finally {
           servers.stop();
         }
+        ok = !executor.cancelled;
+        deployment.finalizeStackOutputs(!ok);
         steps.push(...deployment.steps);
         diagnostics.unshift(...deployment.diagnostics);
-        ok = !executor.cancelled;
       }
       if (!dryRun) this.state = deployment ? deployment.newState() : base;
       if (opts.expectNoChanges && steps.some((s) => s.op !== "same" && s.op !== "refresh")) {

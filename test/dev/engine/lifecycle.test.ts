@@ -296,6 +296,12 @@ describe("dev/engine ProgramStack: lifecycle of the declarations program (real S
 
     const plain = track(assertOk(await stack.preview()));
     assert.ok(!calls(plain).some((c) => c.startsWith("read ")), "a preview reads nothing");
+    assert.ok(
+      plain.steps.some((s) => s.op === "delete" && s.name === "edsger"),
+      "it shows the delete",
+    );
+    assert.ok(!calls(plain).some((c) => c.startsWith("delete ")), "but does not send it");
+    assert.match(plain.text, /\n {4}- 1 to delete\n/);
     const withRefresh = track(assertOk(await stack.preview({ refresh: true })));
     assert.deepEqual(
       calls(withRefresh)

@@ -1,7 +1,7 @@
 /**
  * Files as resources, through a dynamic provider of this program's own: what a refresh finds is whatever is on
  * disk, so a test can change or remove a file behind the stack's back. Config `files:list` is a list of
- * `{ name, path, content }`; changing `path` replaces the resource. `read` returns inputs too (SDK 3.216+).
+ * `{ name, path, content, secret?, dependsOn? }`; changing `path` replaces the resource. `read` returns inputs too (SDK 3.216+).
  */
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
@@ -39,12 +39,22 @@ const fileProvider: pulumi.dynamic.ResourceProvider = {
 class File extends pulumi.dynamic.Resource {
   declare readonly content: pulumi.Output<string>;
 
-  constructor(name: string, args: FileInputs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
     super(fileProvider, name, args, opts, "test", "File");
   }
 }
 
-const list = new pulumi.Config("files").requireObject<({ name: string } & FileInputs)[]>("list");
-export const contents = Object.fromEntries(
-  list.map((f) => [f.name, new File(f.name, { path: f.path, content: f.content }).content]),
-);
+// `secret: true` makes the content a secret input: the plugin sees it unwrapped, the engine marks the output
+// of the same name secret again. `dependsOn` names files declared earlier in the list.
+interface Entry extends FileInputs {
+  name: string;
+  secret?: boolean;
+  dependsOn?: string[];
+}
+const files = new Map<string, File>();
+for (const f of new pulumi.Config("files").requireObject<Entry[]>("list")) {
+  const content = f.secret ? pulumi.secret(f.content) : f.content;
+  const dependsOn = (f.dependsOn ?? []).map((n) => files.get(n)!);
+  files.set(f.name, new File(f.name, { path: f.path, content }, { dependsOn }));
+}
+export const contents = Object.fromEntries([...files].map(([name, file]) => [name, file.content]));

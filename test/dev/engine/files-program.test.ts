@@ -1,6 +1,7 @@
 /**
- * Refresh through the engine stand-in, with files as resources (test program `programs/files`): a file changed
- * behind the stack's back is a drift, a file removed leaves the state, and the next up puts both back.
+ * Refresh, replacements and pending deletes through the engine stand-in, with files as resources (test program
+ * `programs/files`): a file changed behind the stack's back is a drift, a file removed leaves the state, and the
+ * next up puts both back.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import path from "node:path";
 import { ProgramStack } from "../../../dev/engine";
 import { PROGRAMS, assertOk, calls, stepsOf } from "./fixtures";
 
-describe("dev/engine ProgramStack: refresh (a program with a dynamic provider of its own)", function () {
+describe("dev/engine ProgramStack: refresh, replacements, pending deletes (files program)", function () {
   this.timeout(120_000);
 
   let dir: string;
@@ -73,12 +74,55 @@ describe("dev/engine ProgramStack: refresh (a program with a dynamic provider of
     assert.equal(readFileSync(file("b"), "utf8"), "beta");
   });
 
+  it("a replacement in an up that fails keeps the old half pending deletion; the next up deletes it", async () => {
+    stack.setConfig("files:list", [
+      { name: "a", path: file("a1"), content: "alpha" },
+      { name: "b", path: file("b"), content: "beta" },
+      { name: "c", path: path.join(dir, "missing", "c.txt"), content: "gamma", dependsOn: ["a"] },
+    ]);
+    const failed = await stack.up();
+    assert.equal(failed.ok, false);
+    assert.deepEqual(failed.steps.map((s) => `${s.op}${s.failed ? " failed" : ""} ${s.name}`).sort(), [
+      "create failed c",
+      "replace a",
+      "same b",
+      "same files-dev",
+    ]);
+    assert.ok(existsSync(file("a1")) && existsSync(file("a")), "the old file is not deleted after a failure");
+    const halves = stack.resources().filter((r) => r.name === "a");
+    assert.deepEqual(
+      halves.map((r) => [r.id, r.delete ?? false]),
+      [
+        [file("a1"), false],
+        [file("a"), true],
+      ],
+    );
+    assert.match(stack.exportState(), /"delete": true/);
+
+    stack.setConfig("files:list", [
+      { name: "a", path: file("a1"), content: "alpha" },
+      { name: "b", path: file("b"), content: "beta" },
+    ]);
+    const next = assertOk(await stack.up());
+    assert.deepEqual(stepsOf(next), ["delete a", "same a", "same b", "same files-dev"]);
+    assert.ok(!existsSync(file("a")) && existsSync(file("a1")));
+    assert.deepEqual(
+      stack
+        .resources()
+        .filter((r) => r.name === "a")
+        .map((r) => r.id),
+      [file("a1")],
+    );
+  });
+
   it("a replacement (path changed) creates the new file before deleting the old one; destroy removes all", async () => {
     stack.setConfig("files:list", [
       { name: "a", path: file("a2"), content: "alpha" },
       { name: "b", path: file("b"), content: "beta" },
     ]);
     const result = assertOk(await stack.up());
+    const order = calls(result);
+    assert.ok(order.indexOf("create a") < order.indexOf("delete a"), order.join("\n"));
     assert.deepEqual(stepsOf(result), ["delete-replaced a", "replace a", "same b", "same files-dev"]);
     assert.ok(existsSync(file("a2")) && !existsSync(file("a")));
     assertOk(await stack.destroy());
