@@ -9,6 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderEntry, ResourceKind } from "./thin-provider";
 import { InvalidConfigError } from "../errors";
 import { appendAuditRecord } from "./audit-log";
+import { environmentVariable } from "./settings-names";
 import type { ProviderContext } from "./context";
 import { nexusUserSyncProvider } from "./nexus-user-sync";
 import { rosterGuardProvider } from "./roster-guard";
@@ -44,14 +45,6 @@ class Once<T> {
 
 const casSettings = new Once(() => resolveCasSettings(stackConfig, process.env));
 const nexusSettings = new Once(() => resolveNexusSettings(stackConfig, process.env));
-
-/** `securid:neverDisable` -> `SECURID_NEVER_DISABLE`. */
-export function environmentVariable(key: string): string {
-  return key
-    .replace(":", "_")
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toUpperCase();
-}
 
 function setting(key: string): string | undefined {
   const value = stackConfig(key) ?? process.env[environmentVariable(key)];

@@ -13,6 +13,7 @@ import {
 } from "../roster";
 import { InvalidInputError } from "../errors";
 import { labelComponent } from "./declared-addresses";
+import { environmentVariable } from "./settings-names";
 import { RosterGuard } from "./roster-guard";
 import { UserStatus, type DesiredStatus, type IfMissing, type OnDelete } from "./user-status";
 
@@ -96,7 +97,10 @@ function loadRoster(args: RosterArgs): RosterData {
     : { kind: "inline" as const, users: args.users };
   const roster = readRoster(source, { columns: args.columns, statusMap: args.statusMap });
   parseMaxChanges(args.maxChanges);
-  const config = new pulumi.Config("securid").get(NEVER_DISABLE_KEY.slice("securid:".length));
+  // The stack config first, then the environment, as the provider reads every setting.
+  const config =
+    new pulumi.Config("securid").get(NEVER_DISABLE_KEY.slice("securid:".length)) ??
+    process.env[environmentVariable(NEVER_DISABLE_KEY)];
   checkNeverDisable(roster, [...neverDisablePatterns(args.neverDisable), ...neverDisableFromConfig(config)]);
   return roster;
 }

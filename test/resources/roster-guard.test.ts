@@ -115,7 +115,7 @@ describe("RosterGuard diff and apply", () => {
       changes: 3,
     });
     assert.deepEqual({ ...created.outs }, outs(people(3), 3));
-    const updated = await provider.update(created.id, created.outs, {
+    const updated = await provider.update(created.id, created.outs!, {
       roster: roster(people(2)),
       maxChanges: 25,
       label: "R",
