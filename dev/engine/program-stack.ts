@@ -238,6 +238,20 @@ export class ProgramStack {
   // ---------------------------------------------------------------------------------------------------------
   // Operations.
 
+  private running?: string;
+
+  /** Runs one operation at a time, as the CLI's stack lock does. */
+  private async exclusive<T>(name: string, op: () => Promise<T>): Promise<T> {
+    if (this.running)
+      throw new Error(`${name}: the stack is busy with ${this.running} (one operation at a time)`);
+    this.running = name;
+    try {
+      return await op();
+    } finally {
+      this.running = undefined;
+    }
+  }
+
   private session(): ProviderSession {
     return new ProviderSession({
       cwd: this.dir,
@@ -254,16 +268,20 @@ export class ProgramStack {
 
   /** `pulumi preview`: check and diff only; `refresh` reads (as `preview --refresh` does) but saves nothing. */
   preview(opts: PreviewOptions = {}): Promise<OperationResult> {
-    return this.runProgram(true, opts);
+    return this.exclusive("preview", () => this.runProgram(true, opts));
   }
 
   /** `pulumi up --yes` (with `--refresh`, `--expect-no-changes` as options). */
   up(opts: UpOptions = {}): Promise<OperationResult> {
-    return this.runProgram(false, opts);
+    return this.exclusive("up", () => this.runProgram(false, opts));
   }
 
   /** `pulumi refresh --yes`. */
-  async refresh(opts: OperationOptions = {}): Promise<OperationResult> {
+  refresh(opts: OperationOptions = {}): Promise<OperationResult> {
+    return this.exclusive("refresh", () => this.runRefresh(opts));
+  }
+
+  private async runRefresh(opts: OperationOptions): Promise<OperationResult> {
     const started = performance.now();
     const session = this.session();
     const executor = new StepExecutor(this.parallel(opts));
@@ -287,7 +305,11 @@ export class ProgramStack {
   }
 
   /** `pulumi destroy --yes`: deletes every resource, dependents first. The program does not run. */
-  async destroy(opts: OperationOptions = {}): Promise<OperationResult> {
+  destroy(opts: OperationOptions = {}): Promise<OperationResult> {
+    return this.exclusive("destroy", () => this.runDestroy(opts));
+  }
+
+  private async runDestroy(opts: OperationOptions): Promise<OperationResult> {
     const started = performance.now();
     const session = this.session();
     const executor = new StepExecutor(this.parallel(opts));
@@ -496,6 +518,7 @@ export class ProgramStack {
       }),
     };
     if (p.session.pid !== undefined) result.pluginPid = p.session.pid;
+    if (p.session.exit) result.pluginExit = p.session.exit;
     if (p.programExit) result.programExit = p.programExit;
     return result;
   }

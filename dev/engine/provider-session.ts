@@ -78,11 +78,16 @@ export class ProviderSession {
     return { stdout: this.client?.stdout() ?? [], stderr: this.client?.stderr() ?? [] };
   }
 
+  /** How the plugin process ended, once {@link stop} returned (undefined if it never started). */
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
+
   /** Stops the plugin (if it was started) and waits until its output is read to the end. */
   async stop(): Promise<void> {
     if (!this.spawned) return;
     const client = await this.spawned.catch(() => undefined);
-    await client?.stop();
+    if (!client) return;
+    await client.stop();
+    this.exit = await client.exited;
   }
 
   private record(method: ProviderCall["method"], urn: string): void {

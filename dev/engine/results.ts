@@ -76,6 +76,8 @@ export interface OperationResult {
   providerCalls: ProviderCall[];
   /** The plugin process of this operation (undefined when none was needed). */
   pluginPid?: number;
+  /** How that process ended: it is stopped before the operation returns. */
+  pluginExit?: { code: number | null; signal: NodeJS.Signals | null };
   /** The program's exit (undefined for refresh and destroy, which do not run it). */
   programExit?: { code: number | null; signal: NodeJS.Signals | null };
   program: { stdout: string[]; stderr: string[] };
