@@ -92,10 +92,10 @@ export function rosterGuardProvider(ctx: ProviderContext) {
       olds: RosterGuardOutputs,
       news: RosterGuardInputs,
     ): Promise<pulumi.dynamic.DiffResult> {
-      // `changes` is what check counted against the state: it is 0 on an update that changes
-      // nothing, and is no reason for an update by itself.
+      // `changes` is what check counted against the state (0 on an update that changes nothing), and
+      // `label` only names the roster in messages: neither is a reason for an update by itself.
       const changed = olds.roster !== news.roster || String(olds.maxChanges) !== String(news.maxChanges);
-      return { changes: changed || olds.label !== news.label, replaces: [], deleteBeforeReplace: false };
+      return { changes: changed, replaces: [], deleteBeforeReplace: false };
     },
 
     async create(news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<RosterGuardOutputs>> {

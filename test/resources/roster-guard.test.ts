@@ -98,10 +98,11 @@ describe("RosterGuard diff and apply", () => {
     users: Object.keys(entries).length,
   });
 
-  it("changes only when the roster or its limit does; the count alone is no change", async () => {
+  it("changes only when the roster or its limit does; the count or the label alone is no change", async () => {
     const { provider } = guard();
     const olds = outs(people(3), 3);
     assert.equal((await provider.diff("g", olds, { ...olds, changes: 0 })).changes, false);
+    assert.equal((await provider.diff("g", olds, { ...olds, label: "'staff' (moved.csv)" })).changes, false);
     assert.equal((await provider.diff("g", olds, { ...olds, roster: roster(people(4)) })).changes, true);
     assert.equal((await provider.diff("g", olds, { ...olds, maxChanges: "5%" })).changes, true);
   });

@@ -13,8 +13,8 @@
  * specs (`{ name?, type?, stack?, project?, noParent? }`, `parent` naming a declared resource).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NexusUserSync, UserStatus, UserSync } from "../../../../src";
-import type { NexusUserSyncArgs, UserStatusArgs, UserSyncArgs } from "../../../../src";
+import { NexusUserSync, Roster, UserStatus, UserSync } from "../../../../src";
+import type { NexusUserSyncArgs, RosterArgs, UserStatusArgs, UserSyncArgs } from "../../../../src";
 
 type AliasDeclaration =
   | string
@@ -32,12 +32,13 @@ interface Options {
 type Declaration =
   | { kind: "UserStatus"; name: string; args: UserStatusArgs; opts?: Options }
   | { kind: "UserSync"; name: string; args: UserSyncArgs; opts?: Options }
-  | { kind: "NexusUserSync"; name: string; args: NexusUserSyncArgs; opts?: Options };
+  | { kind: "NexusUserSync"; name: string; args: NexusUserSyncArgs; opts?: Options }
+  | { kind: "Roster"; name: string; args: RosterArgs; opts?: Options };
 
 const declarations = new pulumi.Config("e2e").requireObject<Declaration[]>("resources");
-const declared = new Map<string, pulumi.CustomResource>();
+const declared = new Map<string, pulumi.Resource>();
 
-function resolve(name: string, what: string): pulumi.CustomResource {
+function resolve(name: string, what: string): pulumi.Resource {
   const r = declared.get(name);
   if (!r) throw new Error(`${what} names "${name}", which is not declared earlier in e2e:resources`);
   return r;
@@ -63,7 +64,7 @@ function options(d: Declaration): pulumi.CustomResourceOptions {
   return out;
 }
 
-function construct(d: Declaration): pulumi.CustomResource {
+function construct(d: Declaration): pulumi.Resource {
   switch (d.kind) {
     case "UserStatus":
       return new UserStatus(d.name, d.args, options(d));
@@ -71,13 +72,15 @@ function construct(d: Declaration): pulumi.CustomResource {
       return new UserSync(d.name, d.args, options(d));
     case "NexusUserSync":
       return new NexusUserSync(d.name, d.args, options(d));
+    case "Roster":
+      return new Roster(d.name, d.args, options(d));
     default:
       throw new Error(`unknown kind in e2e:resources: ${JSON.stringify(d)}`);
   }
 }
 
 /** A resource's outputs: its `Output` properties except the internal ones, each exported as it is (secrets stay). */
-function outputsOf(r: pulumi.CustomResource): Record<string, pulumi.Output<unknown>> {
+function outputsOf(r: pulumi.Resource): Record<string, pulumi.Output<unknown>> {
   const out: Record<string, pulumi.Output<unknown>> = {};
   for (const [k, v] of Object.entries(r)) {
     if (!k.startsWith("__") && k !== "urn" && pulumi.Output.isInstance(v))
