@@ -1,8 +1,9 @@
 /**
  * 1,000 `UserStatus` creates through the REAL dynamic-provider plugin while the API fails: 10 % of the
- * requests answer 5xx, 5 % are applied and then the connection is dropped before the answer, and storms
- * of 429s come and go. Every operation must succeed and CAS must end exactly as declared. Outcomes are
- * asserted, not times; the faults are drawn from a fixed seed.
+ * requests answer 5xx, 5 % are applied and then their answer is lost (3 %: the connection dropped before
+ * it; 2 %: cut halfway through its body), and storms of 429s come and go. Every operation must succeed,
+ * CAS must end exactly as declared, and no retry may resume a cut answer (a `Range` request would apply
+ * a write twice). Outcomes are asserted, not times; the faults are drawn from a fixed seed.
  */
 import assert from "node:assert/strict";
 import { startEmulator, type Emulator } from "../../src/emulator";
@@ -33,7 +34,12 @@ describe("faults: 1,000 creates through the plugin under 5xx, dropped connection
 
   it("every operation succeeds and CAS ends exactly as declared", async () => {
     emulator.clearRequests();
-    emulator.setFaults({ errorRate: 0.1, dropAfterApplyRate: 0.05, seed: 20_251_123 });
+    emulator.setFaults({
+      errorRate: 0.1,
+      dropAfterApplyRate: 0.03,
+      cutAfterApplyRate: 0.02,
+      seed: 20_251_123,
+    });
     const stopStorms = stormsOf429(emulator, {
       everyMs: 1500,
       forMs: 250,
@@ -62,12 +68,18 @@ describe("faults: 1,000 creates through the plugin under 5xx, dropped connection
     // The faults did happen, writes included.
     const requests = casRequests(emulator);
     const faults = countBy(requests, (r) => r.fault?.replace(/^error-.*/, "5xx"));
-    const droppedWrites = requests.filter(
-      (r) => r.operation === "setStatus" && r.fault === "drop-after-apply",
+    const lostWrites = requests.filter(
+      (r) => r.operation === "setStatus" && (r.fault === "drop-after-apply" || r.fault === "cut-after-apply"),
     );
     assert.ok((faults.get("5xx") ?? 0) > 100, JSON.stringify([...faults]));
-    assert.ok((faults.get("drop-after-apply") ?? 0) > 50, JSON.stringify([...faults]));
-    assert.ok(droppedWrites.length > 10, `${droppedWrites.length} writes applied, then dropped`);
+    assert.ok((faults.get("drop-after-apply") ?? 0) > 25, JSON.stringify([...faults]));
+    assert.ok((faults.get("cut-after-apply") ?? 0) > 15, JSON.stringify([...faults]));
+    assert.ok(lostWrites.length > 10, `${lostWrites.length} writes applied, then their answer lost`);
+    // Every retry was a whole new request: none resumed a cut answer.
+    assert.deepEqual(
+      requests.filter((r) => r.range !== undefined || r.ifMatch !== undefined).map((r) => r.seq),
+      [],
+    );
     assert.ok(emulator.stats().status429 > 0, "no 429 storm hit the run");
     // One token for the whole run: retries do not mint.
     assert.equal(emulator.stats().distinctTokens, 1);
