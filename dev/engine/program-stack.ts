@@ -473,13 +473,15 @@ export class ProgramStack {
       program.kill();
     }, timeoutMs);
     let grace: NodeJS.Timeout | undefined;
+    let closed = false;
     void executor.whenCancelled().then(() => {
       // The language host interrupts the program of a cancelled deployment and waits 5 s (cmd.WaitDelay).
-      grace = setTimeout(() => program.kill(), 5000);
+      if (!closed) grace = setTimeout(() => program.kill(), 5000);
     });
     try {
       return await program.closed;
     } finally {
+      closed = true;
       clearTimeout(deadline);
       clearTimeout(grace);
     }
