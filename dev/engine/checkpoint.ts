@@ -184,9 +184,9 @@ export function exportCheckpoint(
         version: "dev-engine (a stand-in, not the CLI)",
       },
       secrets_providers: { type: "passphrase", state: { salt: saltState } },
-      resources: resources.map((r) => exportResource(r, crypter)),
     },
   };
+  if (resources.length > 0) doc.deployment.resources = resources.map((r) => exportResource(r, crypter));
   return JSON.stringify(doc, null, 4);
 }
 
