@@ -14,7 +14,7 @@ export type {
 } from "./resources/user-status";
 export { Roster } from "./resources/roster";
 export type { RosterArgs, RosterSummary, RosterUser } from "./resources/roster";
-export type { RosterColumns } from "./roster";
+export type { RosterColumns } from "./roster/options";
 export { UserSync } from "./resources/user-sync";
 export type { UserSyncArgs, UserSyncOutputs } from "./resources/user-sync";
 export { NexusUserSync } from "./resources/nexus-user-sync";

@@ -6,6 +6,8 @@ import { getCasClient, resolveCasSettings, type CasClient } from "../client";
  * `pulumi.runtime.getConfig("securid:...")` so that secret values (`securid:apiKey`,
  * `securid:oauthPrivateKey`) are used without being printed or warned about, then the environment
  * (`SECURID_*`), read at each call. The client is shared per tenant within the process.
+ *
+ * @internal
  */
 export async function programCasClient(): Promise<CasClient> {
   const settings = await resolveCasSettings((key) => pulumi.runtime.getConfig(key), process.env);

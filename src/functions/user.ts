@@ -20,6 +20,7 @@ export interface SecurIdUser {
   lastSyncTime: string | null;
 }
 
+/** @internal */
 export function toSecurIdUser(user: CasUser): SecurIdUser {
   return {
     userId: user.id,

@@ -184,7 +184,11 @@ function upnOf(inputs: NexusUserSyncInputs): string | null {
   return inputs.attributes.find((a) => a.key === inputs.clientUpnKey)?.value ?? null;
 }
 
-/** The dynamic provider of {@link NexusUserSync}, run by the plugin process. */
+/**
+ * The dynamic provider of {@link NexusUserSync}, run by the plugin process.
+ *
+ * @internal
+ */
 export function nexusUserSyncProvider(ctx: ProviderContext) {
   function validate(news: Record<string, unknown>): pulumi.dynamic.CheckResult<NexusUserSyncInputs> {
     const check = new InputChecker("NexusUserSync", news);

@@ -40,6 +40,8 @@ const INPUT_NAMES = ["roster", "maxChanges", "label", "changes"];
  * anything else of the roster is even registered, an update that changes more entries than
  * `maxChanges` allows, unless stack config `securid:confirmChanges` is exactly that count. It sends
  * no request of its own.
+ *
+ * @internal
  */
 export function rosterGuardProvider(ctx: ProviderContext) {
   function validate(olds: Record<string, unknown>, news: Record<string, unknown>) {

@@ -240,7 +240,11 @@ function protectionProblem(
   };
 }
 
-/** The dynamic provider of {@link UserStatus}, run by the plugin process. */
+/**
+ * The dynamic provider of {@link UserStatus}, run by the plugin process.
+ *
+ * @internal
+ */
 export function userStatusProvider(ctx: ProviderContext) {
   async function writeStatus(
     user: { id: string; email: string },

@@ -74,7 +74,11 @@ function given(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-/** The dynamic provider of {@link UserSync}, run by the plugin process. */
+/**
+ * The dynamic provider of {@link UserSync}, run by the plugin process.
+ *
+ * @internal
+ */
 export function userSyncProvider(ctx: ProviderContext) {
   function validate(news: Record<string, unknown>): pulumi.dynamic.CheckResult<UserSyncInputs> {
     const check = new InputChecker("UserSync", news);

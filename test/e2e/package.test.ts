@@ -157,6 +157,41 @@ function typeCheckConsumer(app: string): void {
     ].join("\n"),
   );
   const tsc = require.resolve("typescript/bin/tsc");
+  // A program as `pulumi new typescript` makes it: its tsconfig has neither skipLibCheck nor
+  // esModuleInterop, so the root module's declarations must not reach libraries that need them (zod).
+  writeFileSync(
+    path.join(app, "program.ts"),
+    [
+      'import * as securid from "pulumi-securid";',
+      'const staff = new securid.Roster("staff", { users: [{ email: "a@example.com", status: "Enabled" }], maxChanges: "5%" });',
+      'new securid.UserStatus("u", { email: "b@example.com", status: "Disabled", ifMissing: "ignore" });',
+      "export const summary = staff.summary;",
+      'export const user = securid.getUserOutput({ email: "a@example.com" }).email;',
+    ].join("\n"),
+  );
+  try {
+    execFileSync(
+      process.execPath,
+      [
+        tsc,
+        "--noEmit",
+        "--strict",
+        "--target",
+        "es2020",
+        "--module",
+        "commonjs",
+        "--moduleResolution",
+        "node",
+        "--noImplicitReturns",
+        "--types",
+        "node",
+        "program.ts",
+      ],
+      { cwd: app, encoding: "utf8" },
+    );
+  } catch (err) {
+    assert.fail(`a Pulumi-template program does not type-check:\n${(err as { stdout?: string }).stdout}`);
+  }
   for (const resolution of [
     ["--module", "commonjs", "--moduleResolution", "node10"],
     ["--module", "node16", "--moduleResolution", "node16"],
