@@ -355,7 +355,7 @@ describe("UserStatus lifecycle through the plugin (e2e)", function () {
       const printed = removed.result.plugin.stdout.join("\n");
       assert.match(
         printed,
-        /hank@example\.com \([0-9a-f-]+\) not restored to Enabled, the resource leaves the state: .*disabled by identity-source sync/i,
+        /hank@example\.com \([0-9a-f-]+\) not restored to Enabled, the resource leaves the state: .*disabled by an identity-source synchronization/i,
       );
       assert.match(
         printed,
