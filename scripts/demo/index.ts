@@ -8,9 +8,9 @@
  *   npm run demo -- --stand-in            # skip the CLI, use the stand-in
  *   npm run demo -- --report report.json  # also write what happened, as JSON (the demo's test reads it)
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { buildDistIfStale } from "../../dev/build-dist";
 import { startEmulator, type SeedUser } from "../../src/emulator";
 import { readRoster, rosterFileSource } from "../../src/roster";
 import { chooseRunner } from "./runners";
@@ -25,33 +25,11 @@ const DIFFERS_IN_CAS: Record<string, "Enabled" | "Disabled"> = {
   "frances.allen@example.com": "Disabled", // a joiner not enabled yet
 };
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(file) : statSync(file).mtimeMs);
-  }
-  return newest;
-}
-
-/** `dist/` is what the example's `import "pulumi-securid"` loads. */
-function buildIfStale(print: (line: string) => void): void {
-  const built = path.join(root, "dist", "index.js");
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource(path.join(root, "src"))) return;
-  print("Building the package (the example imports pulumi-securid, which is dist/)...");
-  const tsc = require.resolve("typescript/bin/tsc");
-  const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
-    cwd: root,
-    stdio: "inherit",
-  });
-  if (result.status !== 0) throw new Error("the build failed (npm run build)");
-}
-
 async function main(argv: string[]): Promise<number> {
   const print = (text: string) => console.log(text);
   const reportFile = argv.includes("--report") ? argv[argv.indexOf("--report") + 1] : undefined;
   const started = performance.now();
-  buildIfStale(print);
+  buildDistIfStale(print);
 
   const ws = prepareWorkspace(root);
   const roster = readRoster(rosterFileSource(ws.rosterFile));

@@ -1,6 +1,7 @@
 /**
  * A generic Pulumi program for lifecycle scenarios written as data: it reads the list of resources to declare from
- * the stack config `e2e:resources` and constructs them from the package's sources, then exports each resource's
+ * the stack config `e2e:resources` and constructs them from the package (`pulumi-securid` is `dist/`, built by the
+ * tests' global setup), then exports each resource's
  * outputs as a stack output named after it. Run it with the engine stand-in (dev/engine `ProgramStack`):
  *
  *   stack.setConfig("e2e:resources", [
@@ -13,8 +14,8 @@
  * specs (`{ name?, type?, stack?, project?, noParent? }`, `parent` naming a declared resource).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NexusUserSync, Roster, UserStatus, UserSync } from "../../../../src";
-import type { NexusUserSyncArgs, RosterArgs, UserStatusArgs, UserSyncArgs } from "../../../../src";
+import { NexusUserSync, Roster, UserStatus, UserSync } from "pulumi-securid";
+import type { NexusUserSyncArgs, RosterArgs, UserStatusArgs, UserSyncArgs } from "pulumi-securid";
 
 type AliasDeclaration =
   | string

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { UserStatus, type DesiredStatus } from "../../../../../src";
+import { UserStatus, type DesiredStatus } from "pulumi-securid";
 
 interface GuardInputs {
   label: string;
