@@ -6,7 +6,8 @@
  * restore, a second run. Requests are read from the emulator's log.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { OperationResult, ProgramStack } from "../../dev/engine";
 import { assertOk, emulatorWorld, PROGRAMS, type EmulatorWorld } from "../dev/engine/fixtures";
@@ -417,6 +418,27 @@ describe("UserStatus lifecycle through the plugin (e2e)", function () {
         ],
       );
       assert.ok(lines.every((l) => !Number.isNaN(Date.parse(String(l.time)))));
+    });
+
+    it("a 1024-bit key is refused as ERR_INVALID_KEY when read, without echoing it, and nothing is sent", async () => {
+      seed("max@example.com", "Enabled");
+      const weak = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
+        type: "pkcs1",
+        format: "pem",
+      }) as string;
+      const keyFile = path.join(world.work, "weak.key");
+      writeFileSync(keyFile, JSON.stringify({ ...JSON.parse(world.keyText), accessKey: weak }));
+      const s = stack([userStatus("max", { email: "max@example.com", status: "Disabled" })]);
+      s.setConfig("securid:apiKeyFile", keyFile);
+      const { result, operations } = await world.requestsDuring(() => s.up());
+      assert.equal(result.ok, false);
+      assert.match(errors(result), /1024[- ]bit/);
+      assert.match(everything(result), /ERR_INVALID_KEY|key/i);
+      assert.doesNotMatch(errors(result), /cannot reach/i);
+      const body = weak.split("\n")[3]!;
+      assert.ok(!everything(result).includes(body), "no line of the key in the output");
+      assert.deepEqual(operations, []);
+      assert.equal(status("max@example.com"), "Enabled");
     });
 
     it("key content put in securid:apiKeyFile is named, never echoed, and nothing is sent", async () => {
