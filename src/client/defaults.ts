@@ -25,8 +25,8 @@ export const DEFAULTS = {
   backoffFactor: 2,
   /**
    * Connection errors that deserve fewer retries than `maxRetries` (the retry policy stops once this
-   * many attempts have failed): a refused connection or an unknown host rarely heal within seconds, and
-   * a timed-out attempt already cost `requestTimeoutSeconds`.
+   * many of a request's attempts have failed, 429s not counted): a refused connection or an unknown
+   * host rarely heal within seconds, and a timed-out attempt already cost `requestTimeoutSeconds`.
    */
   retryLimitByErrorCode: {
     ECONNREFUSED: 2,
