@@ -8,24 +8,19 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { OperationResult, ProgramStack } from "../../dev/engine";
-import { assertOk, emulatorWorld, PROGRAMS, type EmulatorWorld } from "../dev/engine/fixtures";
+import {
+  assertOk,
+  emulatorWorld,
+  errorsOf as errors,
+  PROGRAMS,
+  resourceSteps,
+  type EmulatorWorld,
+} from "../dev/engine/fixtures";
+
+const stepsOf = (result: OperationResult, type = USER) => resourceSteps(result, type);
 
 const GUARD = "pulumi-nodejs:dynamic/securid:RosterGuard";
 const USER = "pulumi-nodejs:dynamic/securid:UserStatus";
-
-function stepsOf(result: OperationResult, type = USER): string[] {
-  return result.steps
-    .filter((s) => s.type === type)
-    .map((s) => `${s.op} ${s.name}`)
-    .sort();
-}
-
-function errors(result: OperationResult): string {
-  return result.diagnostics
-    .filter((d) => d.severity === "error")
-    .map((d) => d.message)
-    .join("\n");
-}
 
 const HEADER = "Employee ID,Work Email,Worker Status,Department";
 

@@ -10,7 +10,14 @@ import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { OperationResult, ProgramStack } from "../../dev/engine";
-import { assertOk, emulatorWorld, PROGRAMS, type EmulatorWorld } from "../dev/engine/fixtures";
+import {
+  assertOk,
+  emulatorWorld,
+  errorsOf as errors,
+  PROGRAMS,
+  resourceSteps as stepsOf,
+  type EmulatorWorld,
+} from "../dev/engine/fixtures";
 
 type Declaration = {
   kind: "UserStatus";
@@ -30,14 +37,6 @@ const userStatus = (
   ...(opts ? { opts } : {}),
 });
 
-/** `op name` of each step of the program's resources (not the stack), sorted. */
-function stepsOf(result: OperationResult): string[] {
-  return result.steps
-    .filter((step) => step.type !== "pulumi:pulumi:Stack")
-    .map((step) => `${step.op} ${step.name}`)
-    .sort();
-}
-
 /** Everything the operation printed or reported, for messages and for secret checks. */
 function everything(result: OperationResult): string {
   return [
@@ -48,13 +47,6 @@ function everything(result: OperationResult): string {
     ...result.program.stdout,
     ...result.program.stderr,
   ].join("\n");
-}
-
-function errors(result: OperationResult): string {
-  return result.diagnostics
-    .filter((d) => d.severity === "error")
-    .map((d) => d.message)
-    .join("\n");
 }
 
 describe("UserStatus lifecycle through the plugin (e2e)", function () {

@@ -78,3 +78,19 @@ export function assertOk(result: OperationResult): OperationResult {
   if (!result.ok) throw new Error(`${result.kind} failed:\n${result.text}`);
   return result;
 }
+
+/** The error diagnostics of an operation, one per line: what the CLI prints under `error:`. */
+export function errorsOf(result: OperationResult): string {
+  return result.diagnostics
+    .filter((d) => d.severity === "error")
+    .map((d) => d.message)
+    .join("\n");
+}
+
+/** `op name` of each step of resources of `type` (default: every type but the stack), sorted. */
+export function resourceSteps(result: OperationResult, type?: string): string[] {
+  return result.steps
+    .filter((s) => (type ? s.type === type : s.type !== "pulumi:pulumi:Stack"))
+    .map((s) => `${s.op} ${s.name}`)
+    .sort();
+}
