@@ -143,6 +143,19 @@ const ORPHAN_GUARD =
     "process.stdin.on('end',()=>process.exit(0));process.stdin.on('error',()=>process.exit(0));process.stdin.resume();",
   );
 
+/**
+ * Peak resident set size of a process in kB: `VmHWM` of `<proc>/<pid>/status`. `undefined` when it cannot be read
+ * (no /proc on this system, or the process is gone).
+ */
+export function readPeakRssKb(pid: number, proc = "/proc"): number | undefined {
+  try {
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`${proc}/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Value conversion.
 
@@ -319,12 +332,8 @@ export class PluginClient {
   }
 
   private sampleRss(): void {
-    try {
-      const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${this.pid}/status`, "utf8"));
-      if (m) this.peakKb = Math.max(this.peakKb, Number(m[1]));
-    } catch {
-      // process gone
-    }
+    const kb = readPeakRssKb(this.pid);
+    if (kb !== undefined) this.peakKb = Math.max(this.peakKb, kb);
   }
 
   private unary<Req, Res>(method: string, fn: Unary<Req, Res>, req: Req): Promise<Res> {

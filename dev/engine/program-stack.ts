@@ -521,6 +521,7 @@ export class ProgramStack {
     };
     if (p.session.pid !== undefined) result.pluginPid = p.session.pid;
     if (p.session.exit) result.pluginExit = p.session.exit;
+    if (p.session.peakRssBytes !== undefined) result.pluginPeakRssBytes = p.session.peakRssBytes;
     if (p.programExit) result.programExit = p.programExit;
     return result;
   }

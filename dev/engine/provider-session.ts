@@ -81,12 +81,20 @@ export class ProviderSession {
   /** How the plugin process ended, once {@link stop} returned (undefined if it never started). */
   exit?: { code: number | null; signal: NodeJS.Signals | null };
 
+  /**
+   * Peak resident set size of the plugin process in bytes (`VmHWM`, read just before it is stopped), once
+   * {@link stop} returned; undefined if it never started, or where /proc does not exist.
+   */
+  peakRssBytes?: number;
+
   /** Stops the plugin (if it was started) and waits until its output is read to the end. */
   async stop(): Promise<void> {
     if (!this.spawned) return;
     const client = await this.spawned.catch(() => undefined);
     if (!client) return;
-    await client.stop();
+    await client.stop(); // reads VmHWM before the signal
+    const peakKb = client.rssPeakKb();
+    if (peakKb > 0) this.peakRssBytes = peakKb * 1024;
     this.exit = await client.exited;
   }
 

@@ -78,6 +78,8 @@ export interface OperationResult {
   pluginPid?: number;
   /** How that process ended: it is stopped before the operation returns. */
   pluginExit?: { code: number | null; signal: NodeJS.Signals | null };
+  /** Peak resident set size of that process in bytes (`VmHWM`, read just before it was stopped); undefined without /proc. */
+  pluginPeakRssBytes?: number;
   /** The program's exit (undefined for refresh and destroy, which do not run it). */
   programExit?: { code: number | null; signal: NodeJS.Signals | null };
   program: { stdout: string[]; stderr: string[] };
