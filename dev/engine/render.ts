@@ -123,6 +123,11 @@ export function renderOperation(r: RenderInput): string {
   out.push(`${r.dryRun ? preview : live} (${r.stack}):`);
   const rows: string[][] = [];
   const shown = r.steps.filter((s) => s.op !== "delete-replaced");
+  const errorsByUrn = new Map<string, number>();
+  for (const d of r.diagnostics) {
+    if (d.severity === "error" && d.urn !== undefined)
+      errorsByUrn.set(d.urn, (errorsByUrn.get(d.urn) ?? 0) + 1);
+  }
   for (const s of shown) {
     const op = rowOp(s);
     const status = s.failed
@@ -132,7 +137,7 @@ export function renderOperation(r: RenderInput): string {
           ? ""
           : op
         : (PAST[op] ?? op);
-    const errors = r.diagnostics.filter((d) => d.urn === s.urn && d.severity === "error").length;
+    const errors = errorsByUrn.get(s.urn) ?? 0;
     const info = [diffInfo(s), errors > 0 ? `${errors} error${errors > 1 ? "s" : ""}` : ""]
       .filter(Boolean)
       .join("; ");
@@ -154,7 +159,9 @@ export function renderOperation(r: RenderInput): string {
   const groups = new Map<string, string[]>([[stackUrn, []]]);
   const add = (urn: string | undefined, line: string) => {
     const key = urn ?? stackUrn;
-    groups.set(key, [...(groups.get(key) ?? []), line]);
+    const lines = groups.get(key);
+    if (lines) lines.push(line);
+    else groups.set(key, [line]);
   };
   for (const line of r.printed) add(undefined, line);
   for (const d of r.diagnostics) {
