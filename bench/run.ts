@@ -6,9 +6,12 @@
  *   --quick            200 resources, for a fast look
  *   --parallel N       operations in flight, like `pulumi up --parallel` (default 4 × CPUs)
  *   --max-concurrency N  securid:maxConcurrency given to the plugin (default: the client's default)
- *   --scenario A,B,C   which scenarios (default all)
+ *   --scenario A,B,C,R which scenarios (default all; R is the roster scenario)
+ *   --roster           the roster scenario only (same as --scenario R)
+ *   --roster-sizes N,M the roster sizes (default 1000,10000)
  *   --no-naive         skip the naive client
  *   --source           run this repository's TypeScript sources instead of the packed, installed package
+ *                      (A, B and C only: the roster scenario runs the installed package's compiled program)
  */
 import { readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
@@ -16,6 +19,7 @@ import { DEFAULTS } from "../src/client/defaults";
 import { reportA, reportB, reportC } from "./report";
 import { scenarioA, scenarioBC, type BenchOptions } from "./scenarios";
 import { installedPackage } from "../dev/engine";
+import { ROSTER_SIZES, rosterBench } from "./roster-bench";
 import { userStatusProviderText } from "./stack";
 
 const PULUMI_VERSION = (require("@pulumi/pulumi/package.json") as { version: string }).version;
@@ -26,6 +30,8 @@ interface Args {
   parallel: number;
   maxConcurrency: number;
   scenarios: Set<string>;
+  /** The roster scenario's two sizes. */
+  rosterSizes: [number, number];
   naive: boolean;
   /** Run this repository's sources instead of the installed package. */
   source: boolean;
@@ -34,7 +40,7 @@ interface Args {
 function usage(message: string): never {
   console.error(`bench: ${message}`);
   console.error(
-    "usage: npm run bench -- [--users N | --quick] [--parallel N] [--max-concurrency N] [--scenario A,B,C] [--no-naive] [--source]",
+    "usage: npm run bench -- [--users N | --quick] [--parallel N] [--max-concurrency N] [--scenario A,B,C,R | --roster] [--roster-sizes N,M] [--no-naive] [--source]",
   );
   process.exit(2);
 }
@@ -50,7 +56,8 @@ export function parseArgs(argv: string[]): Args {
     users: 1000,
     parallel: 4 * availableParallelism(),
     maxConcurrency: DEFAULTS.maxConcurrency,
-    scenarios: new Set(["A", "B", "C"]),
+    scenarios: new Set(["A", "B", "C", "R"]),
+    rosterSizes: [...ROSTER_SIZES],
     naive: true,
     source: false,
   };
@@ -72,9 +79,19 @@ export function parseArgs(argv: string[]): Args {
         break;
       case "--scenario": {
         const list = (value() ?? "").toUpperCase().split(",").filter(Boolean);
-        if (list.length === 0 || list.some((s) => !["A", "B", "C"].includes(s)))
-          usage("--scenario takes A, B and/or C");
+        if (list.length === 0 || list.some((s) => !["A", "B", "C", "R"].includes(s)))
+          usage("--scenario takes A, B, C and/or R");
         args.scenarios = new Set(list);
+        break;
+      }
+      case "--roster":
+        args.scenarios = new Set(["R"]);
+        break;
+      case "--roster-sizes": {
+        const sizes = (value() ?? "").split(",").map((x) => positiveInt(flag, x));
+        if (sizes.length !== 2 || sizes[0]! >= sizes[1]!)
+          usage("--roster-sizes takes two sizes, the smaller first, e.g. 1000,10000");
+        args.rosterSizes = [sizes[0]!, sizes[1]!];
         break;
       }
       case "--no-naive":
@@ -86,6 +103,10 @@ export function parseArgs(argv: string[]): Args {
       default:
         usage(`unknown option ${flag}`);
     }
+  }
+  if (args.source && args.scenarios.has("R")) {
+    if (args.scenarios.size === 1) usage("--source does not apply to the roster scenario (R)");
+    args.scenarios.delete("R");
   }
   return args;
 }
@@ -122,17 +143,29 @@ async function main(): Promise<void> {
   options.program = program;
   const provider = program ? await program.serializedProvider("UserStatus") : await userStatusProviderText();
 
+  const rosterOnly = args.scenarios.size === 1 && args.scenarios.has("R");
+  const [small, large] = args.rosterSizes;
   out(
-    `pulumi-securid benchmark: ${args.users} UserStatus resources through the real dynamic-provider plugin (gRPC)`,
+    rosterOnly
+      ? `pulumi-securid benchmark: a Roster of ${small} and of ${large} entries through the real dynamic-provider plugin (gRPC)`
+      : `pulumi-securid benchmark: ${args.users} UserStatus resources through the real dynamic-provider plugin (gRPC)` +
+          (args.scenarios.has("R") ? `, and a Roster of ${small} and of ${large} entries` : ""),
   );
   out(
-    `machine: ${cpuModel()}, ${availableParallelism()} CPUs, Node ${process.version}, ${process.platform} ${process.arch}`,
+    `machine: ${cpuModel()}, ${availableParallelism()} CPUs, Node ${process.version}, ${process.platform} ${process.arch}, ` +
+      `@pulumi/pulumi ${PULUMI_VERSION}`,
   );
   out(`command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`);
-  out(
-    `parallel ${args.parallel} (engine default 4 × CPUs), securid:maxConcurrency ${args.maxConcurrency}, ` +
-      `legacy API key; naive client: serial undici requests, no limiter, fixed 1 s retry on 429/5xx`,
-  );
+  if (!rosterOnly)
+    out(
+      `parallel ${args.parallel} (engine default 4 × CPUs), securid:maxConcurrency ${args.maxConcurrency}, ` +
+        `legacy API key; naive client: serial undici requests, no limiter, fixed 1 s retry on 429/5xx`,
+    );
+  if (args.scenarios.has("R"))
+    out(
+      `roster: dev/engine ProgramStack (real SDK, real plugin), --parallel ${4 * availableParallelism()} ` +
+        `(4 × CPUs), legacy API key, emulator in a worker thread`,
+    );
   out(
     `__provider: ${provider.length} bytes, stored twice per resource (inputs and outputs): ` +
       `${2 * provider.length} bytes per resource in the state (${program ? "installed package" : "source mode"})`,
@@ -154,6 +187,10 @@ async function main(): Promise<void> {
       for (const line of reportC(bc, args.users)) out(line);
       out();
     }
+  }
+  if (args.scenarios.has("R") && program) {
+    for (const line of await rosterBench({ program, sizes: args.rosterSizes, log: options.log })) out(line);
+    out();
   }
   out(`total benchmark time: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   program?.cleanup();
