@@ -63,6 +63,7 @@ export function reportRoster(small: RosterRun, large: RosterRun): string[] {
     const l = large.steps[i]!;
     const time = ratio(l.wallMs, s.wallMs);
     const memory = ratio(l.pluginPeakRssBytes, s.pluginPeakRssBytes);
+    const programMemory = ratio(l.programPeakRssBytes, s.programPeakRssBytes);
     worst = Math.max(worst, time ?? 0, memory ?? 0);
     const zero = s.expect === "guard" || i > 0;
     rows.push(
@@ -83,6 +84,15 @@ export function reportRoster(small: RosterRun, large: RosterRun): string[] {
           times(memory),
         ],
         note: growth(memory),
+      },
+      {
+        cells: [
+          `${s.label}: program peak RSS`,
+          mb(s.programPeakRssBytes),
+          mb(l.programPeakRssBytes),
+          times(programMemory),
+        ],
+        note: programMemory === undefined ? undefined : "the program's process (the Pulumi SDK)",
       },
     );
   }

@@ -48,6 +48,8 @@ export interface RosterStep {
   calls: Record<string, number>;
   /** The plugin process's peak RSS (VmHWM), bytes; undefined without /proc. */
   pluginPeakRssBytes?: number;
+  /** The program process's peak RSS (its `maxRSS` at exit), bytes. */
+  programPeakRssBytes?: number;
   /** The first error diagnostic (the guard's refusal in step 3). */
   error?: string;
 }
@@ -93,6 +95,23 @@ function writeProgram(program: InstalledProgram, n: number): string {
   return dir;
 }
 
+/**
+ * Preloaded into the program (NODE_OPTIONS reaches the plugin too, which ignores it): prints the process's
+ * peak RSS when it exits, for the bench to read from its output. Linux pipes are synchronous, so the
+ * line is written before the process ends.
+ */
+const PROGRAM_MEMORY_LINE = "securid-bench: program peak RSS kB ";
+const PROGRAM_MEMORY_PRELOAD =
+  "data:text/javascript," +
+  encodeURIComponent(
+    `if(/cmd[\\/]run/.test(process.argv[1]??""))process.on("exit",()=>console.log(${JSON.stringify(PROGRAM_MEMORY_LINE)}+process.resourceUsage().maxRSS));`,
+  );
+
+function programPeakRss(result: OperationResult): number | undefined {
+  const line = result.program.stdout.find((l) => l.startsWith(PROGRAM_MEMORY_LINE));
+  return line === undefined ? undefined : Number(line.slice(PROGRAM_MEMORY_LINE.length)) * 1024;
+}
+
 function firstError(result: OperationResult): string | undefined {
   return result.diagnostics.find((d) => d.severity === "error")?.message;
 }
@@ -126,6 +145,8 @@ async function step(
     calls: tally(result.providerCalls.map((c) => c.method)),
   };
   if (result.pluginPeakRssBytes !== undefined) figures.pluginPeakRssBytes = result.pluginPeakRssBytes;
+  const programRss = programPeakRss(result);
+  if (programRss !== undefined) figures.programPeakRssBytes = programRss;
   const error = firstError(result);
   if (error !== undefined) figures.error = error;
   const fine =
@@ -144,7 +165,12 @@ export async function rosterScenario(o: RosterOptions): Promise<RosterRun> {
   try {
     const keyFile = await emulator.writeKeyFile(dir);
     const env = { SECURID_API_KEY_FILE: "", SECURID_API_KEY: "" };
-    const stack = new ProgramStack({ dir, env, programTimeoutMs: 900_000 });
+    const nodeOptions = `${process.env.NODE_OPTIONS ?? ""} --import ${PROGRAM_MEMORY_PRELOAD}`.trim();
+    const stack = new ProgramStack({
+      dir,
+      env: { ...env, NODE_OPTIONS: nodeOptions },
+      programTimeoutMs: 900_000,
+    });
     stack.setConfig("securid:apiKeyFile", keyFile);
 
     o.log(`roster ${o.n}: first up (securid:confirmChanges ${o.n})...`);
