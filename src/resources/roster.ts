@@ -15,6 +15,7 @@ import { InvalidInputError } from "../errors";
 import { labelComponent } from "./declared-addresses";
 import { environmentVariable } from "./settings-names";
 import { RosterGuard } from "./roster-guard";
+import { withoutPromiseStackTraces } from "./stack-traces";
 import { UserStatus, type DesiredStatus, type IfMissing, type OnDelete } from "./user-status";
 
 /** One user of an inline roster. */
@@ -152,25 +153,28 @@ export class Roster extends pulumi.ComponentResource {
     );
 
     const users: Record<string, UserStatus> = {};
-    for (const entry of roster.entries) {
-      users[entry.key] = new UserStatus(
-        entry.key,
-        {
-          email: entry.email,
-          status: entry.status,
-          onDelete: entry.onDelete ?? args.onDelete,
-          ifMissing: args.ifMissing,
-          searchUnsynched: args.searchUnsynched,
-        },
-        {
-          parent: this,
-          dependsOn: [guard],
-          // A stack that declared these users one by one, named by their address, moves them here
-          // without a create or a delete.
-          aliases: [{ name: entry.email, parent: undefined }],
-        },
-      );
-    }
+    // Thousands of resources: without the SDK's per-promise stack traces (see stack-traces.ts).
+    withoutPromiseStackTraces(() => {
+      for (const entry of roster.entries) {
+        users[entry.key] = new UserStatus(
+          entry.key,
+          {
+            email: entry.email,
+            status: entry.status,
+            onDelete: entry.onDelete ?? args.onDelete,
+            ifMissing: args.ifMissing,
+            searchUnsynched: args.searchUnsynched,
+          },
+          {
+            parent: this,
+            dependsOn: [guard],
+            // A stack that declared these users one by one, named by their address, moves them here
+            // without a create or a delete.
+            aliases: [{ name: entry.email, parent: undefined }],
+          },
+        );
+      }
+    });
     this.users = users;
 
     const enabled = roster.entries.filter((e) => e.status === "Enabled").length;
