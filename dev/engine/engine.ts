@@ -12,6 +12,7 @@ import {
   type PluginClient,
   type PropertyMap,
 } from "./plugin";
+import { deepEqual } from "./engine-rules";
 import { isSecret, unwrapSecretsDeep, wrapSecret, containsSecrets } from "./secrets";
 
 /** What the engine keeps in the checkpoint for one resource. */
@@ -103,16 +104,6 @@ export function annotateSecrets(outs: PropertyMap, ins: PropertyMap): PropertyMa
     else if (!isSecret(outValue) && containsSecrets(inValue)) outs[k] = wrapSecret(outValue);
   }
   return outs;
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as PropertyMap)[k], (b as PropertyMap)[k]));
 }
 
 function formatValue(v: unknown): string {

@@ -559,7 +559,8 @@ export class PluginClient {
   }
 }
 
-function lineSplitter(sink: (line: string) => void): { push(chunk: string): void; end(): void } {
+/** Splits a child process's output into lines (without `\r`), the last one at `end()`. */
+export function lineSplitter(sink: (line: string) => void): { push(chunk: string): void; end(): void } {
   let buf = "";
   return {
     push(chunk) {

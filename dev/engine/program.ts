@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { lineSplitter } from "./plugin";
 
 export interface ProgramRunOptions {
   /** The program's directory: its working directory (`--pwd`). */
@@ -53,24 +54,6 @@ const ORPHAN_GUARD =
   encodeURIComponent(
     "const p=process.ppid;setInterval(()=>{if(process.ppid!==p)process.exit(1)},1000).unref();",
   );
-
-function lines(into: string[]): { push(chunk: string): void; end(): void } {
-  let buf = "";
-  return {
-    push(chunk) {
-      buf += chunk;
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        into.push(buf.slice(0, i).replace(/\r$/, ""));
-        buf = buf.slice(i + 1);
-      }
-    },
-    end() {
-      if (buf.length > 0) into.push(buf);
-      buf = "";
-    },
-  };
-}
 
 /** Where the SDK's program runner is (resolved from the program's directory, as the language host does). */
 export function programRunner(dir: string): string {
@@ -120,8 +103,8 @@ export function startProgram(opts: ProgramRunOptions): ProgramProcess {
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const out = lines(stdout);
-  const err = lines(stderr);
+  const out = lineSplitter((line) => stdout.push(line));
+  const err = lineSplitter((line) => stderr.push(line));
   child.stdout!.setEncoding("utf8").on("data", (c: string) => out.push(c));
   child.stderr!.setEncoding("utf8").on("data", (c: string) => err.push(c));
   const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
