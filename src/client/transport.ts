@@ -260,6 +260,23 @@ export function createTransport(options: TransportOptions): Transport {
       : undefined;
   }
 
+  /** `err` as it is when nothing was sent before it; else saying that the write may have been applied. */
+  function withUnknownOutcome(err: SecurIdError, unknown: ReturnType<typeof unknownOutcome>): SecurIdError {
+    if (!unknown) return err;
+    const message =
+      err.hint !== undefined && err.message.endsWith(` ${err.hint}`)
+        ? err.message.slice(0, -(err.hint.length + 1))
+        : err.message;
+    return new SecurIdError(err.code, message, {
+      ...(err.status !== undefined && { status: err.status }),
+      ...(err.apiMessage !== undefined && { apiMessage: err.apiMessage }),
+      ...(err.user !== undefined && { user: err.user }),
+      hint: joinHints(err.hint, unknown.sentence),
+      maybeApplied: true,
+      cause: err,
+    });
+  }
+
   function joinHints(...hints: (string | undefined)[]): string {
     return hints.filter((h) => h !== undefined && h !== "").join(" ");
   }
@@ -349,8 +366,9 @@ export function createTransport(options: TransportOptions): Transport {
           text: result.text,
         };
       }
-      // A failure to get credentials (a token that cannot be signed or obtained) is already explained.
-      if (isSecurIdError(result.error)) throw result.error;
+      // A failure to get credentials (a token that cannot be signed or obtained) is already explained,
+      // but not that an earlier attempt of the write may have been carried out.
+      if (isSecurIdError(result.error)) throw withUnknownOutcome(result.error, unknownOutcome(req, call));
       if (result.sent) call.uncertain = true;
       const code = errorCode(result.error);
       if (await retryAfterFailure({ code }, req.method, call.counts, policy, req.operation)) continue;

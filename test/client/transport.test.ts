@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { AuthFailedError } from "../../src/errors";
+import { AuthFailedError, ConnectionError } from "../../src/errors";
 import { Limiter } from "../../src/client/limiter";
 import { bearerTokenAuth, staticAuth } from "../../src/client/request-auth";
 import { createTransport, type TransportOptions } from "../../src/client/transport";
@@ -420,6 +420,48 @@ describe("client/transport", () => {
         assert.ok(err.message.includes(HINT), err.message);
         return true;
       });
+    });
+
+    it("a token that cannot be had for the retry of an uncertain write: its error, with maybeApplied", async () => {
+      let calls = 0;
+      const tokenDown = new ConnectionError(
+        "Cannot get an access token: cannot reach auth.example (ECONNREFUSED).",
+        { hint: "Check securid:oauthTokenUrl." },
+      );
+      const t = setup({
+        maxRetries: 2,
+        auth: {
+          renewable: true,
+          headers: () =>
+            ++calls === 1 ? Promise.resolve({ authorization: "Bearer t1" }) : Promise.reject(tokenDown),
+          refused: () => undefined,
+          refusedHint: () => "",
+        },
+      });
+      intercept(t).reply(503, { code: "503", description: "busy" });
+      await assert.rejects(write(t)(), (err: Error & { code?: string; maybeApplied?: boolean }) => {
+        assert.equal(err.code, "ERR_CONNECTION");
+        assert.equal(err.maybeApplied, true);
+        assert.equal(
+          err.message,
+          `Cannot get an access token: cannot reach auth.example (ECONNREFUSED). Check securid:oauthTokenUrl. ${HINT}`,
+        );
+        return true;
+      });
+      assert.equal(t.calls().length, 1, "the retry was never sent");
+    });
+
+    it("a token that cannot be had before anything was sent: its error as it is", async () => {
+      const tokenDown = new ConnectionError("Cannot get an access token.", { hint: "Check it." });
+      const t = setup({
+        auth: {
+          renewable: true,
+          headers: () => Promise.reject(tokenDown),
+          refused: () => undefined,
+          refusedHint: () => "",
+        },
+      });
+      await assert.rejects(write(t)(), (err) => err === tokenDown);
     });
 
     const certain: [string, (t: ReturnType<typeof setup>) => void, string][] = [
