@@ -16,21 +16,33 @@ export const nexusSyncRequestSchema = z.strictObject({
 
 export type NexusSyncRequest = z.infer<typeof nexusSyncRequestSchema>;
 
+/*
+ * The sync has been carried out when its answer arrives: a field of another type than documented must
+ * not turn it into a failure. Only `userId` stays strict; a name of another type reads as "", a flag
+ * as null, a role's field as null, and a `roles` that is not a list as none.
+ */
+const lenientName = z
+  .string()
+  .nullish()
+  .catch(null)
+  .transform((v) => v ?? "");
+const lenientText = z.string().nullish().catch(null);
+
 const nexusRoleSchema = z.object({
-  id: z.string().nullish(),
-  name: z.string().nullish(),
-  expires: z.string().nullish(),
-  description: z.string().nullish(),
+  id: lenientText,
+  name: lenientText,
+  expires: lenientText,
+  description: lenientText,
 });
 
 /** The answer of SyncUserIdentity; `user` (the full Nexus user) is passed through untyped. */
 export const nexusSyncResultSchema = z.object({
   userId: z.string(),
-  givenName: z.string(),
-  familyName: z.string(),
-  displayName: z.string(),
-  isAuthenticated: z.boolean().nullish(),
-  roles: z.array(nexusRoleSchema).nullish(),
+  givenName: lenientName,
+  familyName: lenientName,
+  displayName: lenientName,
+  isAuthenticated: z.boolean().nullish().catch(null),
+  roles: z.array(nexusRoleSchema).nullish().catch(null),
   user: z.unknown().optional(),
 });
 

@@ -126,4 +126,27 @@ describe("client/nexus", () => {
       return true;
     });
   });
+  it("reads an answer with fields of another type than documented: the sync was made, userId stays strict", async () => {
+    const { nexus, intercept } = setup();
+    intercept().reply(200, {
+      userId: "usr_1",
+      givenName: null,
+      familyName: 42,
+      isAuthenticated: "yes",
+      roles: [{ id: 7, name: "admin" }],
+    });
+    const result = await nexus.syncUserIdentity("usr_1", BODY);
+    assert.deepEqual(
+      [result.givenName, result.familyName, result.displayName, result.isAuthenticated],
+      ["", "", "", null],
+    );
+    assert.deepEqual(
+      result.roles?.map((r) => [r.id, r.name]),
+      [[null, "admin"]],
+    );
+    intercept().reply(200, { ...RESULT, roles: "admin" });
+    assert.equal((await nexus.syncUserIdentity("usr_1", BODY)).roles, null);
+    intercept().reply(200, { ...RESULT, userId: 1 });
+    await assert.rejects(nexus.syncUserIdentity("usr_1", BODY), code("ERR_INVALID_RESPONSE", /userId/));
+  });
 });
