@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveCasSettings, resolveNexusSettings } from "../../src/client/settings";
@@ -51,6 +51,9 @@ async function refused(promise: Promise<unknown>, code: string, pattern: RegExp)
     return true;
   });
 }
+
+// The key files are test keys, but nothing of a test run stays behind in the temporary directory.
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("client/settings (CAS)", () => {
   it("reads a legacy key file from the config, with default knobs and no secret in the tenant key", async () => {
