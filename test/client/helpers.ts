@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { generateKeyPairSync, type JsonWebKey, type KeyObject } from "node:crypto";
 import { MockAgent } from "undici";
 import type { TokenSource } from "../../src/client/auth/token-source";
 
@@ -65,6 +65,22 @@ export function pkcs1Pem(): string {
 
 export function pkcs8Pem(): string {
   return rsaKeyPair().privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+}
+
+/** A legacy Administration API key file as the console exports it, holding `pem`. */
+export function legacyKeyFileJson(pem: string, extra: Record<string, string> = {}): string {
+  return JSON.stringify({
+    customerName: "c",
+    accessID: "access-1",
+    accessKey: pem,
+    adminRestApiUrl: `${BASE_URL}/`,
+    ...extra,
+  });
+}
+
+/** The private JWK of a new 2048-bit RSA key (not the shared pair), with `kid`. */
+export function newPrivateJwk(kid: string): JsonWebKey & { kid: string } {
+  return { ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid };
 }
 
 /** The base64 body of a PEM (no header, no line breaks): used to assert it never leaks. */

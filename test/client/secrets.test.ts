@@ -11,19 +11,20 @@ import { parseLegacyKeyFile } from "../../src/client/key-file";
 import { bearerTokenAuth } from "../../src/client/request-auth";
 import { resolveCasSettings } from "../../src/client/settings";
 import { createTransport } from "../../src/client/transport";
-import { BASE_URL, CountingTokens, FakeClock, mockAgent, pemBody, pkcs1Pem } from "./helpers";
+import {
+  BASE_URL,
+  CountingTokens,
+  FakeClock,
+  legacyKeyFileJson,
+  mockAgent,
+  newPrivateJwk,
+  pemBody,
+  pkcs1Pem,
+} from "./helpers";
 
 const PEM = pkcs1Pem();
-const KEY_FILE_JSON = JSON.stringify({
-  customerName: "c",
-  accessID: "access-1",
-  accessKey: PEM,
-  adminRestApiUrl: "https://tenant.access.securid.com/AdminInterface/restapi/",
-});
-const JWK = {
-  ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }),
-  kid: "k1",
-};
+const KEY_FILE_JSON = legacyKeyFileJson(PEM);
+const JWK = newPrivateJwk("k1");
 const JWK_TEXT = JSON.stringify(JWK);
 const OAUTH = {
   issuerUrl: "https://tenant.auth.securid.com/oauth",

@@ -1,26 +1,16 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveCasSettings, resolveNexusSettings } from "../../src/client/settings";
-import { pemBody, pkcs1Pem } from "./helpers";
+import { legacyKeyFileJson, newPrivateJwk, pemBody, pkcs1Pem } from "./helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "securid-settings-"));
 const PEM = pkcs1Pem();
-const KEY_FILE_JSON = JSON.stringify({
-  customerName: "c",
-  accessID: "access-1",
-  accessKey: PEM,
-  adminRestApiUrl: "https://tenant.access.securid.com/AdminInterface/restapi/",
-  description: "d",
-});
+const KEY_FILE_JSON = legacyKeyFileJson(PEM, { description: "d" });
 const keyPath = join(dir, "key.key");
 writeFileSync(keyPath, KEY_FILE_JSON);
-const JWK = {
-  ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }),
-  kid: "k1",
-};
+const JWK = newPrivateJwk("k1");
 const JWK_TEXT = JSON.stringify(JWK);
 const jwkPath = join(dir, "client.jwk");
 writeFileSync(jwkPath, JWK_TEXT);
